@@ -1,0 +1,37 @@
+"""End a session after a period without activity (configurable, 30 minutes by default)."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+SESSION_KEY = "_yixian_last_activity"
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last = request.session.get(SESSION_KEY)
+            limit = int(settings.YIXIAN_IDLE_TIMEOUT.total_seconds())
+            if last is not None and now - int(last) > limit:
+                logout(request)
+                message = _("您已超过 %(minutes)d 分钟未操作，请重新登录。") % {"minutes": limit // 60}
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": message, "code": "session_expired"}, status=401)
+                messages.warning(request, message)
+                response = redirect(f"{reverse('accounts:login')}?next={request.path}")
+                if getattr(request, "htmx", False):
+                    response["HX-Redirect"] = response["Location"]
+                return response
+            request.session[SESSION_KEY] = now
+        return self.get_response(request)
