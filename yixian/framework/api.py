@@ -57,7 +57,11 @@ def serializer_for(resource):
         (),
         {"model": resource.model, "fields": fields, "read_only_fields": ["version"]},
     )
-    attrs = {"Meta": meta, "field_limits": dict(resource.field_limits), "version": serializers.IntegerField(required=False, help_text="乐观锁版本号：修改时必须提交读取时的值")}
+    attrs = {
+        "Meta": meta,
+        "field_limits": dict(resource.field_limits),
+        "version": serializers.IntegerField(required=False, help_text="乐观锁版本号：修改时必须提交读取时的值"),
+    }
     return type(f"{resource.model.__name__}Serializer", (ScopedModelSerializer,), attrs)
 
 
@@ -119,9 +123,7 @@ def exception_handler(exc, context):
     if isinstance(exc, OutOfScopeError):
         return Response({"detail": str(exc.message), "code": "out_of_scope"}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ProtectedError):
-        return Response(
-            {"detail": _("该记录被其他记录引用，不能删除。"), "code": "protected"}, status=status.HTTP_409_CONFLICT
-        )
+        return Response({"detail": _("该记录被其他记录引用，不能删除。"), "code": "protected"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         return Response({"detail": _("记录不存在或不在您的数据范围内。"), "code": "not_found"}, status=404)
     return drf_exception_handler(exc, context)

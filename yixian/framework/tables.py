@@ -29,9 +29,7 @@ def table_for(resource):
     first = fields[0]
     if first not in attrs:
         detail = resource.url_name("detail")
-        attrs[first] = tables.Column(
-            linkify=lambda record: reverse(detail, args=[record.pk]), verbose_name=resource.label(first)
-        )
+        attrs[first] = tables.Column(linkify=lambda record: reverse(detail, args=[record.pk]), verbose_name=resource.label(first))
     meta = type(
         "Meta",
         (BaseTable.Meta,),

@@ -13,7 +13,7 @@ def normalise_mobile(value: str) -> str | None:
     digits = re.sub(r"[\s\-]", "", value or "")
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     return digits if _MOBILE.match(digits) else None
 

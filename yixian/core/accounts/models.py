@@ -100,6 +100,9 @@ class SensitiveAccess(models.Model):
         ordering = ["-time"]
         permissions = [("view_personal_data", _("可查看未脱敏的个人信息"))]
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.model} {self.object_repr}"
+
     def save(self, *args, **kwargs):
         if self.pk:
             raise PermissionError("access log rows are immutable")

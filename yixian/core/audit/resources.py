@@ -44,7 +44,20 @@ class ObjectChangeResource(Resource):
     icon = "history"
     read_only = True
     list_fields = ("time", "action", "object_repr", "content_type", "user_name", "org_unit", "request_id")
-    detail_fields = ("time", "action", "content_type", "object_id", "object_repr", "org_unit", "user_name", "request_id", "source", "changed_fields", "before", "after")
+    detail_fields = (
+        "time",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "org_unit",
+        "user_name",
+        "request_id",
+        "source",
+        "changed_fields",
+        "before",
+        "after",
+    )
     export_fields = list_fields
     ordering = ("-time", "-id")
     filterset_class = ObjectChangeFilterSet

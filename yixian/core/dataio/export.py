@@ -6,7 +6,6 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -52,9 +51,7 @@ def export_response(*, resource, queryset, request) -> HttpResponse:
     if unmasked:
         from yixian.core.accounts.services import log_sensitive_access
 
-        log_sensitive_access(
-            user=user, action="export", model=resource.model, obj=None, fields=sensitive, count=queryset.count()
-        )
+        log_sensitive_access(user=user, action="export", model=resource.model, obj=None, fields=sensitive, count=queryset.count())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"{resource.verbose_name_plural}-{stamp}.xlsx"
     response = HttpResponse(content, content_type=XLSX)

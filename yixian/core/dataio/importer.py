@@ -170,7 +170,11 @@ def convert(resource, name: str, raw) -> object:
     text = cell_text(raw)
     if text == "":
         return [] if f.many_to_many else ""
-    kind = _("街道或单位") if getattr(f.related_model, "_meta", None) and f.related_model._meta.label_lower == "orgs.orgunit" else resource.label(name)
+    kind = (
+        _("街道或单位")
+        if getattr(f.related_model, "_meta", None) and f.related_model._meta.label_lower == "orgs.orgunit"
+        else resource.label(name)
+    )
     if f.many_to_many:
         pks = []
         for item in split_list(text):

@@ -29,7 +29,10 @@ class ObjectImportView(ResourceView):
     def render_page(self, status=200, **extra):
         ctx = self.base_context(
             max_mb=settings.YIXIAN_MAX_UPLOAD_BYTES // (1024 * 1024),
-            columns=[(self.resource.label(n), importer._required(self.resource, n) or n in (self.resource.natural_key or ())) for n in self.resource.get_import_fields()],
+            columns=[
+                (self.resource.label(n), importer._required(self.resource, n) or n in (self.resource.natural_key or ()))
+                for n in self.resource.get_import_fields()
+            ],
             natural_key=[self.resource.label(n) for n in (self.resource.natural_key or ())],
             **extra,
         )
@@ -49,23 +52,34 @@ class ObjectImportView(ResourceView):
             return self.render_page(status=400, error=_("请选择要上传的 .xlsx 文件。"))
         content = upload.read()
         try:
-            result = importer.preview(resource=self.resource, content=content, user=request.user, max_rows=settings.YIXIAN_IMPORT_MAX_ROWS)
+            result = importer.preview(
+                resource=self.resource, content=content, user=request.user, max_rows=settings.YIXIAN_IMPORT_MAX_ROWS
+            )
         except importer.ImportFileError as exc:
             return self.render_page(status=400, error=str(exc))
         job = ImportJob.objects.create(
-            user=request.user, model=self.resource.model._meta.label_lower, file_name=upload.name[:200], content=content, summary=result.counts()
+            user=request.user,
+            model=self.resource.model._meta.label_lower,
+            file_name=upload.name[:200],
+            content=content,
+            summary=result.counts(),
         )
         status = 422 if result.header_errors else 200
         return self.render_page(status=status, result=result, job=job)
 
     def confirm(self, request):
         job = get_object_or_404(
-            ImportJob, pk=request.POST.get("job"), user=request.user, state=ImportJob.State.PREVIEW,
+            ImportJob,
+            pk=request.POST.get("job"),
+            user=request.user,
+            state=ImportJob.State.PREVIEW,
             model=self.resource.model._meta.label_lower,
         )
         only_valid = request.POST.get("mode") == "valid"
         try:
-            result = importer.preview(resource=self.resource, content=bytes(job.content), user=request.user, max_rows=settings.YIXIAN_IMPORT_MAX_ROWS)
+            result = importer.preview(
+                resource=self.resource, content=bytes(job.content), user=request.user, max_rows=settings.YIXIAN_IMPORT_MAX_ROWS
+            )
             counts = importer.apply(resource=self.resource, result=result, user=request.user, only_valid=only_valid)
         except importer.ImportFileError as exc:
             job.state = ImportJob.State.REFUSED

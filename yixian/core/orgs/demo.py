@@ -37,4 +37,6 @@ def load(ctx) -> None:
         ensure_unit(district, code=f"SG{i:02d}", name=name, kind=OrgUnitKind.SERVICE_GROUP)
     for i, (short, name) in enumerate(COMMERCIAL_COMMUNITIES, start=1):
         ensure_unit(streets[short], code=f"CC{i:02d}", name=f"{name}商务社区", kind=OrgUnitKind.COMMERCIAL_COMMUNITY)
-    ctx.note(f"组织单元 {OrgUnit.objects.count()} 个（18 个街道、{len(SERVICE_GROUPS)} 个专项服务组、{len(COMMERCIAL_COMMUNITIES)} 个商务社区）")
+    ctx.note(
+        f"组织单元 {OrgUnit.objects.count()} 个（18 个街道、{len(SERVICE_GROUPS)} 个专项服务组、{len(COMMERCIAL_COMMUNITIES)} 个商务社区）"
+    )

@@ -92,9 +92,7 @@ class Person(BaseModel):
 
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
-    org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="staff", verbose_name=_("所在单位")
-    )
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="staff", verbose_name=_("所在单位"))
     position = models.CharField(_("职务"), max_length=100, blank=True)
     cadre_type = models.CharField(_("干部类型"), max_length=20, choices=CadreType.choices, blank=True)
     specialty = models.CharField(_("专业特长"), max_length=100, blank=True)
@@ -128,9 +126,7 @@ class Membership(BaseModel):
     """A person's dated membership in an OrgUnit; one person may hold several at once."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("人员"))
-    org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("单位")
-    )
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("单位"))
     title = models.CharField(_("担任"), max_length=50, blank=True, help_text=_("如：组长、成员、联络员、社工"))
     start_date = models.DateField(_("开始日期"), default=timezone.localdate)
     end_date = models.DateField(_("结束日期"), null=True, blank=True)

@@ -25,10 +25,13 @@ class ResourceView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm(self.resource.perm(self.action)):
-            raise PermissionDenied(_("您没有%(action)s“%(name)s”的权限。") % {
-                "action": ACTION_LABELS.get(self.action, self.action),
-                "name": self.resource.verbose_name,
-            })
+            raise PermissionDenied(
+                _("您没有%(action)s“%(name)s”的权限。")
+                % {
+                    "action": ACTION_LABELS.get(self.action, self.action),
+                    "name": self.resource.verbose_name,
+                }
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -79,7 +82,11 @@ class ObjectListView(ResourceView):
         table = self.resource.table(qs, request=request)
         RequestConfig(request, paginate={"per_page": self.resource.paginate_by}).configure(table)
         ctx = self.base_context(filterset=filterset, table=table, total=qs.count(), querystring=request.GET.urlencode())
-        template = "framework/_list_results.html" if getattr(request, "htmx", False) and request.htmx.target == "results" else "framework/object_list.html"
+        template = (
+            "framework/_list_results.html"
+            if getattr(request, "htmx", False) and request.htmx.target == "results"
+            else "framework/object_list.html"
+        )
         return render(request, template, ctx)
 
 

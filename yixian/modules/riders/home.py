@@ -14,9 +14,7 @@ def stations_card(request):
     qs = resource.get_queryset(request.user)
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     url = reverse(resource.url_name("list"))
-    by_street = (
-        qs.order_by().values("org_unit__name", "org_unit_id").annotate(n=Count("id")).order_by("-n", "org_unit__name")[:6]
-    )
+    by_street = qs.order_by().values("org_unit__name", "org_unit_id").annotate(n=Count("id")).order_by("-n", "org_unit__name")[:6]
     return {
         "icon": "motorbike",
         "link": url,
@@ -26,9 +24,12 @@ def stations_card(request):
             {"label": _("改造/筹建"), "value": counts.get(StationStatus.UPGRADING, 0) + counts.get(StationStatus.PLANNED, 0)},
         ],
         "rows": [
-            {"label": row["org_unit__name"], "value": row["n"], "link": f"{url}?org_unit={row['org_unit_id']}"} for row in by_street
+            {"label": row["org_unit__name"], "value": row["n"], "link": f"{url}?org_unit={row['org_unit_id']}"}
+            for row in by_street
         ],
     }
 
 
-registry.add_home_card(HomeCard(key="riders.stations", title=_("小哥驿站"), render=stations_card, perm="riders.view_riderstation", order=40))
+registry.add_home_card(
+    HomeCard(key="riders.stations", title=_("小哥驿站"), render=stations_card, perm="riders.view_riderstation", order=40)
+)

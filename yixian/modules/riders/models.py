@@ -40,11 +40,19 @@ class RiderStation(OrgScopedModel):
     name = models.CharField(_("驿站名称"), max_length=100, unique=True)
     address = models.CharField(_("地址"), max_length=200)
     longitude = models.DecimalField(
-        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(73), MaxValueValidator(136)],
     )
     latitude = models.DecimalField(
-        _("纬度"), max_digits=8, decimal_places=6, null=True, blank=True,
+        _("纬度"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(3), MaxValueValidator(54)],
     )
     opening_hours = models.CharField(_("开放时间"), max_length=100, default="全天 24 小时")

@@ -15,8 +15,19 @@ class RiderStationResource(Resource):
     menu_order = 10
     list_fields = ("name", "org_unit", "address", "opening_hours", "status", "operator")
     detail_fields = (
-        "name", "org_unit", "address", "longitude", "latitude", "opening_hours", "amenities",
-        "operator", "contact_name", "contact_phone", "status", "opened_on", "note",
+        "name",
+        "org_unit",
+        "address",
+        "longitude",
+        "latitude",
+        "opening_hours",
+        "amenities",
+        "operator",
+        "contact_name",
+        "contact_phone",
+        "status",
+        "opened_on",
+        "note",
     )
     form_fields = detail_fields
     filter_fields = ("org_unit", "status", "amenities")

@@ -19,7 +19,9 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_objectchange_guard BEFORE UPDATE OR DELETE ON audit_objectchange
   FOR EACH ROW EXECUTE FUNCTION audit_objectchange_guard();
 """
-PG_DOWN = "DROP TRIGGER IF EXISTS audit_objectchange_guard ON audit_objectchange; DROP FUNCTION IF EXISTS audit_objectchange_guard();"
+PG_DOWN = (
+    "DROP TRIGGER IF EXISTS audit_objectchange_guard ON audit_objectchange; DROP FUNCTION IF EXISTS audit_objectchange_guard();"
+)
 SQLITE_UP = """
 CREATE TRIGGER audit_objectchange_no_update BEFORE UPDATE ON audit_objectchange
 BEGIN SELECT RAISE(ABORT, 'audit_objectchange is append-only'); END;

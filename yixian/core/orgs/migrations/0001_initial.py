@@ -7,77 +7,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('code', models.CharField(help_text='行政区划代码或内部编码', max_length=32, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('district', '区'), ('street', '街道'), ('community', '社区'), ('department', '部门'), ('service_group', '专项服务组'), ('commercial_community', '商务社区'), ('other', '其他')], db_index=True, max_length=32, verbose_name='类型')),
-                ('aliases', models.CharField(blank=True, help_text='旧区划代码等别名，以逗号分隔（如原下城区 330103…）', max_length=200, verbose_name='曾用代码')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("code", models.CharField(help_text="行政区划代码或内部编码", max_length=32, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="简称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "区"),
+                            ("street", "街道"),
+                            ("community", "社区"),
+                            ("department", "部门"),
+                            ("service_group", "专项服务组"),
+                            ("commercial_community", "商务社区"),
+                            ("other", "其他"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.CharField(
+                        blank=True,
+                        help_text="旧区划代码等别名，以逗号分隔（如原下城区 330103…）",
+                        max_length=200,
+                        verbose_name="曾用代码",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '组织单元',
-                'verbose_name_plural': '组织单元',
-                'ordering': ['path'],
+                "verbose_name": "组织单元",
+                "verbose_name_plural": "组织单元",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(blank=True, choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('cadre_type', models.CharField(blank=True, choices=[('professional', '专业干部'), ('second_line', '“退二线”干部'), ('young', '年轻干部'), ('scarce_skill', '紧缺专业人才'), ('other', '其他干部')], max_length=20, verbose_name='干部类型')),
-                ('specialty', models.CharField(blank=True, max_length=100, verbose_name='专业特长')),
-                ('mobile', models.CharField(blank=True, max_length=20, validators=[yixian.framework.validators.validate_mobile], verbose_name='手机号')),
-                ('staff_no', models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name='工号')),
-                ('is_active', models.BooleanField(default=True, verbose_name='在岗')),
-                ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='orgs.orgunit', verbose_name='所在单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("gender", models.CharField(blank=True, choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别")),
+                ("position", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                (
+                    "cadre_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("professional", "专业干部"),
+                            ("second_line", "“退二线”干部"),
+                            ("young", "年轻干部"),
+                            ("scarce_skill", "紧缺专业人才"),
+                            ("other", "其他干部"),
+                        ],
+                        max_length=20,
+                        verbose_name="干部类型",
+                    ),
+                ),
+                ("specialty", models.CharField(blank=True, max_length=100, verbose_name="专业特长")),
+                (
+                    "mobile",
+                    models.CharField(
+                        blank=True, max_length=20, validators=[yixian.framework.validators.validate_mobile], verbose_name="手机号"
+                    ),
+                ),
+                ("staff_no", models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name="工号")),
+                ("is_active", models.BooleanField(default=True, verbose_name="在岗")),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="orgs.orgunit",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['org_unit__path', 'name'],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["org_unit__path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('title', models.CharField(blank=True, help_text='如：组长、成员、联络员、社工', max_length=50, verbose_name='担任')),
-                ('start_date', models.DateField(default=django.utils.timezone.localdate, verbose_name='开始日期')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='orgs.orgunit', verbose_name='单位')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='orgs.person', verbose_name='人员')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                (
+                    "title",
+                    models.CharField(blank=True, help_text="如：组长、成员、联络员、社工", max_length=50, verbose_name="担任"),
+                ),
+                ("start_date", models.DateField(default=django.utils.timezone.localdate, verbose_name="开始日期")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="orgs.orgunit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="orgs.person",
+                        verbose_name="人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任职',
-                'verbose_name_plural': '任职',
-                'ordering': ['-start_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_end_after_start', violation_error_message='结束日期不能早于开始日期。')],
+                "verbose_name": "任职",
+                "verbose_name_plural": "任职",
+                "ordering": ["-start_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                        ),
+                        name="membership_end_after_start",
+                        violation_error_message="结束日期不能早于开始日期。",
+                    )
+                ],
             },
         ),
     ]

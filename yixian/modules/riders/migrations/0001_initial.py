@@ -7,56 +7,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Amenity',
+            name="Amenity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=30, unique=True, verbose_name='名称')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='排序')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=30, unique=True, verbose_name="名称")),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '驿站设施',
-                'verbose_name_plural': '驿站设施',
-                'ordering': ['order', 'code'],
+                "verbose_name": "驿站设施",
+                "verbose_name_plural": "驿站设施",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='RiderStation',
+            name="RiderStation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='驿站名称')),
-                ('address', models.CharField(max_length=200, verbose_name='地址')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(73), django.core.validators.MaxValueValidator(136)], verbose_name='经度')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(54)], verbose_name='纬度')),
-                ('opening_hours', models.CharField(default='全天 24 小时', max_length=100, verbose_name='开放时间')),
-                ('operator', models.CharField(blank=True, max_length=100, verbose_name='运营单位')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, validators=[yixian.framework.validators.validate_mobile], verbose_name='联系电话')),
-                ('status', models.CharField(choices=[('open', '运营中'), ('upgrading', '提升改造中'), ('planned', '筹建中'), ('closed', '已停用')], default='open', max_length=20, verbose_name='状态')),
-                ('opened_on', models.DateField(blank=True, null=True, verbose_name='启用日期')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('amenities', models.ManyToManyField(blank=True, related_name='stations', to='riders.amenity', verbose_name='设施')),
-                ('org_unit', models.ForeignKey(help_text='记录所属的街道、社区或部门，决定谁能看到它。', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit', verbose_name='所属单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="驿站名称")),
+                ("address", models.CharField(max_length=200, verbose_name="地址")),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(73), django.core.validators.MaxValueValidator(136)],
+                        verbose_name="经度",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=8,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(54)],
+                        verbose_name="纬度",
+                    ),
+                ),
+                ("opening_hours", models.CharField(default="全天 24 小时", max_length=100, verbose_name="开放时间")),
+                ("operator", models.CharField(blank=True, max_length=100, verbose_name="运营单位")),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="联系人")),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[yixian.framework.validators.validate_mobile],
+                        verbose_name="联系电话",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "运营中"), ("upgrading", "提升改造中"), ("planned", "筹建中"), ("closed", "已停用")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("opened_on", models.DateField(blank=True, null=True, verbose_name="启用日期")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                (
+                    "amenities",
+                    models.ManyToManyField(blank=True, related_name="stations", to="riders.amenity", verbose_name="设施"),
+                ),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        help_text="记录所属的街道、社区或部门，决定谁能看到它。",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.orgunit",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '小哥驿站',
-                'verbose_name_plural': '小哥驿站',
-                'ordering': ['org_unit__path', 'name'],
+                "verbose_name": "小哥驿站",
+                "verbose_name_plural": "小哥驿站",
+                "ordering": ["org_unit__path", "name"],
             },
         ),
     ]
