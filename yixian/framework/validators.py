@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -21,6 +22,22 @@ def normalise_mobile(value: str) -> str | None:
 def validate_mobile(value: str) -> None:
     if value and normalise_mobile(value) is None:
         raise ValidationError(_("手机号格式不正确：%(value)s"), params={"value": value}, code="invalid_mobile")
+
+
+class MobileField(models.CharField):
+    """A mainland mobile number, stored normalised (13812341234), validated, masked on display."""
+
+    default_validators = [validate_mobile]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value:
+            return normalise_mobile(value) or value
+        return value
 
 
 def mask_mobile(value: str) -> str:

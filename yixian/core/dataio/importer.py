@@ -246,6 +246,7 @@ def preview(*, resource, content: bytes, user, max_rows: int) -> Preview:
             except ValueError as exc:
                 row.errors[name] = str(exc)
         instance = None
+        masked = [n for n in resource.sensitive_fields if "*" in str(converted.get(n, ""))]
         if key and all(converted.get(k) not in (None, "") for k in key):
             key_value = tuple(str(converted[k]) for k in key)
             if key_value in seen:
@@ -255,9 +256,22 @@ def preview(*, resource, content: bytes, user, max_rows: int) -> Preview:
             instance = visible.filter(**lookup).first()
             if instance is None and everything.filter(**lookup).exists():
                 row.errors[key[0]] = _("同名记录已存在，但不在您的数据范围内，不能更新。")
+        for name in masked:
+            if instance is None:
+                row.errors[name] = _("“%(col)s”是脱敏后的值，不能导入，请填写完整号码。") % {"col": resource.label(name)}
+            else:
+                converted.pop(name)  # an exported (masked) value re-imported: keep the stored one
         if not row.errors:
             data = _initial(instance, fields) if instance is not None else {}
-            data.update(converted)
+            for name, value in converted.items():
+                f = resource.field(name)
+                if value == "" and not f.blank:
+                    # An empty cell keeps the record's value, or takes the field's default.
+                    if instance is not None:
+                        continue
+                    if f.has_default():
+                        value = f.get_default()
+                data[name] = value
             form = resource.form(data=data, instance=instance, user=user)
             if form.is_valid():
                 row.action = "update" if instance is not None else "create"

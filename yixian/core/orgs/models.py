@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from yixian.framework.models import BaseModel, ScopedQuerySet
-from yixian.framework.validators import normalise_mobile, validate_mobile
+from yixian.framework.validators import MobileField
 
 
 class OrgUnitKind(models.TextChoices):
@@ -96,7 +96,7 @@ class Person(BaseModel):
     position = models.CharField(_("职务"), max_length=100, blank=True)
     cadre_type = models.CharField(_("干部类型"), max_length=20, choices=CadreType.choices, blank=True)
     specialty = models.CharField(_("专业特长"), max_length=100, blank=True)
-    mobile = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_mobile])
+    mobile = MobileField(_("手机号"), blank=True)
     staff_no = models.CharField(_("工号"), max_length=32, unique=True, null=True, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)
 
@@ -109,11 +109,6 @@ class Person(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self):
-        super().clean()
-        if self.mobile:
-            self.mobile = normalise_mobile(self.mobile) or self.mobile
 
 
 class MembershipQuerySet(ScopedQuerySet):

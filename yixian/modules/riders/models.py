@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yixian.framework.models import BaseModel, OrgScopedModel
 from yixian.framework.scope import GLOBAL
-from yixian.framework.validators import validate_mobile
+from yixian.framework.validators import MobileField
 
 
 class Amenity(BaseModel):
@@ -59,7 +59,7 @@ class RiderStation(OrgScopedModel):
     amenities = models.ManyToManyField(Amenity, blank=True, related_name="stations", verbose_name=_("设施"))
     operator = models.CharField(_("运营单位"), max_length=100, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_mobile])
+    contact_phone = MobileField(_("联系电话"), blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=StationStatus.choices, default=StationStatus.OPEN)
     opened_on = models.DateField(_("启用日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)

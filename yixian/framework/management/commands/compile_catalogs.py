@@ -2,8 +2,9 @@
 
 Chinese is the source language (msgids are Chinese); the catalogues hold the other languages.
 Like msgfmt, fuzzy, obsolete and untranslated entries are left out of the .mo, so the UI
-falls back to the Chinese text for them. A .mo is only rewritten when its content changes,
-so running the command twice leaves git clean.
+falls back to the Chinese text for them. The header dates that makemessages refreshes on every
+run (POT-Creation-Date, PO-Revision-Date) are left out of the .mo, and a .mo is only rewritten
+when its content changes, so the committed .mo changes only when a translation does.
 
     python manage.py compile_catalogs          # compile, report untranslated / fuzzy entries
     python manage.py compile_catalogs --check  # write nothing; fail if a .mo is out of date
@@ -24,9 +25,15 @@ def catalogues() -> list[Path]:
     return sorted(found)
 
 
+# Header fields gettext does not use at run time and makemessages rewrites on every run.
+VOLATILE_METADATA = ("POT-Creation-Date", "PO-Revision-Date")
+
+
 def compile_po(po_path: Path) -> tuple[polib.POFile, bytes]:
-    """Parse a .po file and return it with its compiled .mo bytes."""
-    po = polib.pofile(str(po_path), wrapwidth=0)
+    """Parse a .po file and return it with its compiled .mo bytes (deterministic)."""
+    po = polib.pofile(str(po_path))
+    for key in VOLATILE_METADATA:
+        po.metadata.pop(key, None)
     return po, po.to_binary()
 
 
