@@ -88,8 +88,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "yixian.core.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: it leaves a message ("未操作…") for the login page.
+    "yixian.core.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,7 +142,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "yixian.core.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("YIXIAN_PASSWORD_MIN_LENGTH", 8)},
     },
     {
@@ -164,6 +165,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("YIXIAN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts AXES_COOLOFF_TIME from the failure that set it, as the lockout page says; a retry
+# while locked (all are refused) must not restart the clock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "yixian.core.accounts.views.lockout_response"
 AXES_VERBOSE = False
 YIXIAN_IDLE_TIMEOUT = timedelta(minutes=env_int("YIXIAN_IDLE_MINUTES", 30))

@@ -5,9 +5,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 SESSION_KEY = "_yixian_last_activity"
@@ -29,7 +28,7 @@ class IdleTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": message, "code": "session_expired"}, status=401)
                 messages.warning(request, message)
-                response = redirect(f"{reverse('accounts:login')}?next={request.path}")
+                response = redirect_to_login(request.get_full_path())
                 if getattr(request, "htmx", False):
                     response["HX-Redirect"] = response["Location"]
                 return response

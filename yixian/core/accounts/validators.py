@@ -1,9 +1,22 @@
-"""Password policy: at least N of the four character classes (DOMAIN_RULES §8)."""
+"""Password policy: a minimum length and at least N of the four character classes (DOMAIN_RULES §8)."""
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a message in the project's catalogue.
+
+    Django 5.2's own message ("…at least %d characters.") has no zh-hans translation yet,
+    so users saw it in English.
+    """
+
+    def get_error_message(self):
+        return _("密码太短，至少需要 %(n)d 个字符。") % {"n": self.min_length}
+
 
 
 class CharacterClassesValidator:

@@ -6,7 +6,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.test import override_settings
 
-from .conftest import LOGIN_URL, PASSWORD, is_signed_in
+from .conftest import PASSWORD, is_signed_in
 
 WRONG = "Wrong@2026x"
 pytestmark = pytest.mark.django_db
