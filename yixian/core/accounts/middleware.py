@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 SESSION_KEY = "_yixian_last_activity"
 
@@ -29,8 +30,11 @@ class IdleTimeoutMiddleware:
                     return JsonResponse({"detail": message, "code": "session_expired"}, status=401)
                 messages.warning(request, message)
                 response = redirect_to_login(request.get_full_path())
-                if getattr(request, "htmx", False):
-                    response["HX-Redirect"] = response["Location"]
+                if request.headers.get("HX-Request") == "true":
+                    # htmx's XHR would follow a 302 and swap the login page into the fragment;
+                    # tell htmx to load the login page as a whole page instead. (The header is
+                    # read directly: HtmxMiddleware runs after this middleware.)
+                    return HttpResponseClientRedirect(response["Location"])
                 return response
             request.session[SESSION_KEY] = now
         return self.get_response(request)

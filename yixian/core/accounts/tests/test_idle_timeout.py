@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from yixian.core.accounts.middleware import SESSION_KEY
 
-from .conftest import LOGIN_URL, is_signed_in
+from .conftest import LOGIN_URL, PASSWORD, is_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,17 @@ def test_idle_page_request_logs_out_and_redirects_to_login_with_message(signed_i
 
     again = client.get("/")
     assert again.status_code == 302 and again["Location"].startswith(LOGIN_URL)
+
+
+def test_login_after_timeout_returns_to_the_page_with_its_filters(signed_in):
+    client = signed_in
+    idle_for(client, 31 * 60)
+    response = client.get("/riders/stations/?status=open&page=2")
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN_URL}?next=/riders/stations/%3Fstatus%3Dopen%26page%3D2"
+    back = client.post(response["Location"], {"username": "zhangsan", "password": PASSWORD})
+    assert back.status_code == 302
+    assert back["Location"] == "/riders/stations/?status=open&page=2"
 
 
 def test_idle_api_request_gets_401_json(signed_in):
@@ -99,8 +110,10 @@ def test_limit_is_a_setting(signed_in):
 def test_htmx_request_is_told_to_go_to_the_login_page(signed_in):
     client = signed_in
     idle_for(client, 31 * 60)
-    response = client.get("/riders/stations/", HTTP_HX_REQUEST="true")
-    assert response["HX-Redirect"].startswith(LOGIN_URL)
+    response = client.get("/riders/stations/?status=open", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    # not a 3xx: the browser would follow it inside the XHR and htmx would swap the login page into the table
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{LOGIN_URL}?next=/riders/stations/%3Fstatus%3Dopen"
     assert not is_signed_in(client)
 
 

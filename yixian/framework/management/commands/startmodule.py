@@ -194,6 +194,7 @@ class Command(BaseCommand):
             f"python manage.py makemigrations {name}",
             "python manage.py migrate && python manage.py sync_roles",
             f'make test PYTEST_ARGS="{tests}"',
+            "make messages  # 补英文译文 / translate the new strings (docs/i18n.md)",
             "make demo  # 演示数据 / demo data",
         ]
         self.stdout.write("下一步 / Next steps:")
