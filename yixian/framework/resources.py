@@ -112,6 +112,9 @@ class Resource:
         )
         if related:
             qs = qs.select_related(*related)
+        many = [f.name for f in self.model._meta.many_to_many if f.name in self.get_form_fields()]
+        if many:
+            qs = qs.prefetch_related(*many)
         return qs.order_by(*self.ordering)
 
     def get_queryset(self, user):

@@ -9,3 +9,7 @@ class AccountsConfig(ModuleConfig):
     verbose_name = _("账号与角色")
     icon = "users"
     order = 90
+
+    def ready(self) -> None:
+        super().ready()
+        from . import checks  # noqa: F401  (registers the deployment checks)

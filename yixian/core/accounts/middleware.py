@@ -36,5 +36,6 @@ class IdleTimeoutMiddleware:
                     # read directly: HtmxMiddleware runs after this middleware.)
                     return HttpResponseClientRedirect(response["Location"])
                 return response
-            request.session[SESSION_KEY] = now
+            if last is None or now - int(last) >= 60:  # write the session at most once a minute
+                request.session[SESSION_KEY] = now
         return self.get_response(request)
