@@ -92,9 +92,14 @@ def read_rows(content: bytes, max_rows: int) -> list[list]:
 
 
 def _labels(resource, name: str) -> set[str]:
+    """Headers accepted for a field: its label in Chinese and in the current language, its name, aliases."""
+    from django.utils import translation
+
     f = resource.field(name)
     aliases = {**DEFAULT_ALIASES, **getattr(resource, "import_aliases", {})}.get(name, ())
-    return {str(f.verbose_name), name, *aliases}
+    with translation.override("zh-hans"):
+        chinese = str(f.verbose_name)
+    return {str(f.verbose_name), chinese, name, *aliases}
 
 
 def _required(resource, name: str) -> bool:

@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
@@ -66,7 +67,7 @@ class ResourceView(LoginRequiredMixin, View):
         return ctx
 
 
-ACTION_LABELS = {"view": "查看", "add": "新增", "change": "修改", "delete": "删除"}
+ACTION_LABELS = {"view": gettext_lazy("查看"), "add": gettext_lazy("新增"), "change": gettext_lazy("修改"), "delete": gettext_lazy("删除")}
 
 
 class ObjectListView(ResourceView):

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ..registry import registry
 from ..scope import get_scope
@@ -36,7 +37,7 @@ def _scope_units(scope):
     from yixian.core.orgs.models import OrgUnit
 
     if scope.everything:
-        return ["全区"]
+        return [_("全区")]
     return list(OrgUnit.objects.filter(path__in=scope.paths).values_list("name", flat=True))
 
 

@@ -41,8 +41,8 @@ def test_wrong_password_changes_nothing_about_the_account(client, make_user, log
     assert response.status_code == 401
     assert "用户名或密码错误" in response.content.decode()
     assert User.objects.filter(pk=user.pk).values().get() == before  # no last_login, same password hash
-    assert not is_signed_in(client)
-    assert Session.objects.count() == sessions  # nothing signed in server-side either
+    assert Session.objects.count() == sessions  # no session was started server-side
+    assert not is_signed_in(client)  # (reads client.session, which itself creates one: check it last)
     assert 'value="zhangsan"' in response.content.decode()  # the user name is kept for the next try
 
 
