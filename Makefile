@@ -7,7 +7,7 @@ PORT   ?= 8000
 
 # Settings for local runs and tests (production takes its settings from the environment).
 LOCAL_ENV := YIXIAN_PLAIN_STATIC=1 SECURE_SSL=0 ALLOWED_HOSTS=$(HOST),localhost,testserver
-TEST_ENV  := $(LOCAL_ENV) YIXIAN_INSECURE_DEV_KEY=1 YIXIAN_FAST_PASSWORD_HASH=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+TEST_ENV  := $(LOCAL_ENV) DB_CONN_MAX_AGE=0 YIXIAN_INSECURE_DEV_KEY=1 YIXIAN_FAST_PASSWORD_HASH=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: demo test lint bench venv venv-dev messages clean
 

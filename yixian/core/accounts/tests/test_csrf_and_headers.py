@@ -118,7 +118,9 @@ def test_pages_use_no_inline_script_or_external_asset(client):
 
 def test_session_and_csrf_cookies_are_http_only_and_same_site(client, make_user, login):
     make_user("zhangsan")
+    client.get(LOGIN_URL)
+    csrf = client.cookies["csrftoken"]
+    assert csrf["httponly"] and csrf["samesite"] == "Lax"
     login(client, "zhangsan")
-    cookie = client.cookies["sessionid"]
-    assert cookie["httponly"]
-    assert cookie["samesite"] == "Lax"
+    session = client.cookies["sessionid"]
+    assert session["httponly"] and session["samesite"] == "Lax"

@@ -57,7 +57,7 @@ def test_policy_is_described_to_the_user():
 
     texts = " ".join(password_validators_help_texts())
     assert "至少 3 类" in texts
-    assert "8" in texts
+    assert "至少 8 个字符" in texts
 
 
 @pytest.mark.django_db
