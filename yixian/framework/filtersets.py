@@ -25,6 +25,19 @@ class ScopedFilterSet(django_filters.FilterSet):
             if model is not None and getattr(model, "scope_path", None) is not None:
                 f.queryset = scope.filter(field_qs.all())
 
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            widget = field.widget
+            if not widget.attrs.get("class"):
+                multiple = getattr(widget, "allow_multiple_selected", False)
+                widget.attrs["class"] = "form-select" if hasattr(widget, "choices") and not multiple else "form-control"
+                if multiple:
+                    widget.attrs["class"] = "form-select"
+                    widget.attrs.setdefault("size", "4")
+        return form
+
     def filter_search(self, queryset, name, value):
         value = (value or "").strip()
         if not value or not self.search_fields:
