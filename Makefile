@@ -30,6 +30,7 @@ var/secret_key:
 
 ## demo: SQLite in var/, demo data (idempotent), printed logins, served at http://$(HOST):$(PORT)/
 demo: venv var/secret_key
+	mkdir -p var/static
 	$(LOCAL_ENV) SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py migrate --noinput -v 0
 	$(LOCAL_ENV) SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
 	$(LOCAL_ENV) SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)

@@ -87,3 +87,13 @@ def test_vendored_assets_reference_nothing_outside(settings):
         text = path.read_text(encoding="utf-8", errors="ignore")
         assert [u for u in CSS_URL.findall(text) if re.match(r"^(https?:)?//", u)] == [], path
         assert not re.search(r"@import\s+(url\()?[\"']?(https?:)?//", text), path
+
+
+def test_wsgi_and_asgi_applications_load():
+    """`make demo` (runserver) and gunicorn load the application through these entry points."""
+    from django.core.servers.basehttp import get_internal_wsgi_application
+
+    assert callable(get_internal_wsgi_application())
+    from yixian.asgi import application
+
+    assert callable(application)
