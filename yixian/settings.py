@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "拱墅区一线工作平台 REST API。所有接口按组织单元限定数据范围。",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,4 +1,4 @@
-"""Login, logout, lockout and the sensitive-data reveal endpoint."""
+"""Login, logout and the lockout response."""
 
 import math
 
