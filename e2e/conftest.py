@@ -13,23 +13,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from yixian.framework.chromium import CHROMIUM, chromium_available, launch_options
+
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
 def require_chromium() -> None:
     """Skip (or, when YIXIAN_REQUIRE_BROWSER=1, fail) unless the system Chromium is there."""
-    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+    if chromium_available():
         return
     reason = f"browser tests need Chromium at {CHROMIUM} (Debian package `chromium`); it is not installed"
     if os.environ.get("YIXIAN_REQUIRE_BROWSER") == "1":
@@ -41,7 +33,7 @@ def require_chromium() -> None:
 def browser_type_launch_args():
     """Overrides pytest-playwright's: the launch STACK.md prescribes, nothing from the command line."""
     require_chromium()
-    return {"executable_path": CHROMIUM, "headless": True, "args": list(CHROMIUM_ARGS)}
+    return launch_options()
 
 
 @dataclass

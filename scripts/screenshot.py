@@ -22,16 +22,9 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from yixian.framework.chromium import CHROMIUM, chromium_available, launch_options  # noqa: E402
+
 VIEWPORT = {"width": 1280, "height": 800}
 DEMO_PASSWORD = "Yixian@2026"
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,13 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     base = args.url.rstrip("/")
     out = Path(args.out)
-    if not Path(CHROMIUM).exists():
+    if not chromium_available():
         print(f"Chromium not found at {CHROMIUM} (Debian package `chromium`)", file=sys.stderr)
         return 2
 
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(**launch_options())
         try:
             anonymous = Session(browser, base, problems)
             anonymous.goto("/accounts/login/")
