@@ -35,7 +35,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if qs is not None and name in limits:
                 qs = target.queryset = qs.filter(limits[name])
             if qs is not None and getattr(qs.model, "scope_path", None) is not None:
-                target.queryset = scope.filter(qs)
+                target.queryset = scope.narrow(qs)
                 target.error_messages["does_not_exist"] = _("编号为 {pk_value} 的记录不存在或不在您的数据范围内。")
         return fields
 
@@ -65,8 +65,8 @@ def serializer_for(resource):
     return type(f"{resource.model.__name__}Serializer", (ScopedModelSerializer,), attrs)
 
 
-class ResourceViewSet(viewsets.ModelViewSet):
-    """CRUD for one resource. Updates must carry the `version` they read (409 if stale)."""
+class ResourceAPIMixin:
+    """The resource's scoped queryset (scope first, before filters) and its serializer."""
 
     resource = None
 
@@ -75,6 +75,10 @@ class ResourceViewSet(viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         return self.resource.serializer
+
+
+class ResourceViewSet(ResourceAPIMixin, viewsets.ModelViewSet):
+    """CRUD for one resource. Updates must carry the `version` they read (409 if stale)."""
 
     def perform_create(self, serializer):
         serializer.validated_data.pop("version", None)
@@ -104,16 +108,8 @@ class ResourceViewSet(viewsets.ModelViewSet):
             instance.delete()
 
 
-class ReadOnlyResourceViewSet(viewsets.ReadOnlyModelViewSet):
+class ReadOnlyResourceViewSet(ResourceAPIMixin, viewsets.ReadOnlyModelViewSet):
     """List and retrieve only (change logs and other append-only records)."""
-
-    resource = None
-
-    def get_queryset(self):
-        return self.resource.get_queryset(self.request.user)
-
-    def get_serializer_class(self):
-        return self.resource.serializer
 
 
 def exception_handler(exc, context):

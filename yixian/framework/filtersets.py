@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .scope import get_scope
@@ -21,9 +21,8 @@ class ScopedFilterSet(django_filters.FilterSet):
         scope = get_scope(user)
         for f in self.filters.values():
             field_qs = getattr(f, "queryset", None)
-            model = getattr(field_qs, "model", None)
-            if model is not None and getattr(model, "scope_path", None) is not None:
-                f.queryset = scope.filter(field_qs.all())
+            if isinstance(field_qs, QuerySet):
+                f.queryset = scope.narrow(field_qs.all())
 
     @property
     def form(self):

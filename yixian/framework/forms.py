@@ -24,8 +24,7 @@ class ScopedModelForm(forms.ModelForm):
             if isinstance(field, forms.ModelChoiceField):
                 if name in self.field_limits:
                     field.queryset = field.queryset.filter(self.field_limits[name])
-                if getattr(field.queryset.model, "scope_path", None) is not None:
-                    field.queryset = scope.filter(field.queryset)
+                field.queryset = scope.narrow(field.queryset)
                 field.error_messages["invalid_choice"] = _("所选项不存在或不在您的数据范围内（invalid choice）。")
                 field.error_messages["invalid_pk_value"] = _("“%(pk)s”不是有效的编号。")
             if isinstance(field, (forms.DateField,)) and not isinstance(field.widget, forms.HiddenInput):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.db import models, transaction
-from django.utils.translation import gettext_lazy as _
 
 from .scope import get_scope
 
@@ -161,5 +160,3 @@ class Resource:
     def __repr__(self) -> str:
         return f"<Resource {self.model._meta.label}>"
 
-
-NOT_IN_SCOPE = _("所选单位不在您的数据范围内。")

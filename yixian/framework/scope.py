@@ -47,6 +47,13 @@ class Scope:
             return queryset
         return queryset.filter(self.q(queryset.model))
 
+    def narrow(self, queryset: QuerySet) -> QuerySet:
+        """Narrow a choice list to this scope when its model is a yixian record (has a
+        `scope_path`); other models' rows (permissions, content types) belong to no place."""
+        if getattr(queryset.model, "scope_path", None) is None:
+            return queryset
+        return self.filter(queryset)
+
     def contains_unit(self, unit) -> bool:
         if self.everything:
             return True

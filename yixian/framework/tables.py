@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
 
 from .validators import mask_value
 
@@ -38,6 +37,3 @@ def table_for(resource):
     attrs["Meta"] = meta
     return type(f"{resource.model.__name__}Table", (BaseTable,), attrs)
 
-
-def link(url: str, text: str) -> str:
-    return format_html('<a href="{}">{}</a>', url, text)

@@ -24,7 +24,6 @@ def roles_sync() -> dict:
 
     Refuses (ValueError) a permission that does not exist, so a typo cannot silently grant nothing.
     """
-    from django.apps import apps
     from django.contrib.auth.models import Permission
     from django.db import transaction
 
@@ -52,5 +51,4 @@ def roles_sync() -> dict:
             )
             role.permissions.set([index[p] for p in wanted[code]])
             result[code] = len(wanted[code])
-    del apps
     return result
