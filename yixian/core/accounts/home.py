@@ -5,11 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yixian.framework.registry import HomeCard, registry
+from yixian.framework.scope import get_scope
 
 from .models import Role, SensitiveAccess, User
 
 
 def accounts_card(request):
+    if not get_scope(request.user).everything:  # accounts belong to no place: district-wide roles only
+        return None
     users = User.objects.filter(is_active=True)
     by_role = Role.objects.annotate(n=Count("users")).order_by("order")
     return {
@@ -27,6 +30,8 @@ def security_card(request):
     from axes.models import AccessAttempt, AccessFailureLog
     from django.conf import settings
 
+    if not get_scope(request.user).everything:
+        return None
     now = timezone.now()
     locked = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=now - settings.AXES_COOLOFF_TIME

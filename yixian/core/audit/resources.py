@@ -12,9 +12,7 @@ from .models import ObjectChange
 
 class ObjectChangeFilterSet(ScopedFilterSet):
     user_name = django_filters.CharFilter(label=_("操作人"), lookup_expr="icontains")
-    content_type = django_filters.ModelChoiceFilter(
-        label=_("数据类型"), queryset=ContentType.objects.filter(app_label__in=["orgs", "accounts", "riders", "dataio"])
-    )
+    content_type = django_filters.ModelChoiceFilter(label=_("数据类型"), queryset=ContentType.objects.none())
     org_unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=OrgUnit.objects.all(), method="filter_org")
     time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("起始日期"))
     time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("截止日期"))
@@ -26,11 +24,14 @@ class ObjectChangeFilterSet(ScopedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
         from yixian.framework.registry import registry
 
-        labels = {r.model._meta.label_lower for r in registry.resources.values()}
-        ids = [ct.pk for ct in ContentType.objects.all() if f"{ct.app_label}.{ct.model}" in labels]
-        self.filters["content_type"].queryset = ContentType.objects.filter(pk__in=ids)
+        registered = Q(pk__in=[])
+        for resource in registry.resources.values():
+            registered |= Q(app_label=resource.app_label, model=resource.model_name)
+        self.filters["content_type"].queryset = ContentType.objects.filter(registered)
 
     def filter_org(self, queryset, name, value):
         """Changes of records in the unit or anywhere below it."""

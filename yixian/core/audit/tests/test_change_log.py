@@ -75,6 +75,12 @@ def test_system_wide_log_filters_and_scope(client, org):
     assert "A站" in html and "B站" not in html
     html = client.get("/audit/changes/?action=delete").content.decode()
     assert "A站" not in html
+    from django.contrib.contenttypes.models import ContentType
+
+    station_type = ContentType.objects.get_for_model(RiderStation)
+    html = client.get(f"/audit/changes/?content_type={station_type.pk}").content.decode()
+    assert "A站" in html and "| 组织单元</td>" not in html
+    assert "| 组织单元</td>" in client.get("/audit/changes/").content.decode()
     # A street worker allowed to read the log sees only their street's changes.
     street = make_user("streetaud", units=[org.street_b], roles=[make_role("street_aud", ["audit.view_objectchange"])])
     client.force_login(street)
