@@ -25,8 +25,7 @@ def load(ctx) -> None:
     district = ensure_unit(None, code=DISTRICT[0], name=DISTRICT[1], kind=OrgUnitKind.DISTRICT, short_name="拱墅")
     streets = {}
     for code, name, short in STREETS:
-        alias = ""
-        streets[short] = ensure_unit(district, code=code, name=name, kind=OrgUnitKind.STREET, short_name=short, aliases=alias)
+        streets[short] = ensure_unit(district, code=code, name=name, kind=OrgUnitKind.STREET, short_name=short)
     for short, names in COMMUNITIES.items():
         street = streets[short]
         for i, cname in enumerate(names, start=1):

@@ -57,7 +57,11 @@ class OrgUnit(MP_Node, BaseModel):
 
     @property
     def alias_list(self) -> list[str]:
-        return [a.strip() for a in self.aliases.split(",") if a.strip()]
+        return [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]
+
+    def save(self, *args, **kwargs):
+        self.aliases = ",".join(self.alias_list)  # one form, so lookup() can match in the database
+        super().save(*args, **kwargs)
 
     @classmethod
     def lookup(cls, text: str, kinds: tuple[str, ...] | None = None) -> OrgUnit | None:
@@ -69,8 +73,9 @@ class OrgUnit(MP_Node, BaseModel):
         if kinds:
             qs = qs.filter(kind__in=kinds)
         found = list(qs.filter(Q(code=text) | Q(name=text) | Q(short_name=text))[:2])
-        if not found:
-            found = [u for u in qs.exclude(aliases="") if text in u.alias_list][:2]
+        if not found and "," not in text:
+            alias = Q(aliases=text) | Q(aliases__startswith=f"{text},") | Q(aliases__endswith=f",{text}")
+            found = list(qs.filter(alias | Q(aliases__contains=f",{text},"))[:2])
         return found[0] if len(found) == 1 else None
 
 

@@ -82,7 +82,7 @@ class ObjectListView(ResourceView):
         filterset, qs = self.filtered()
         table = self.resource.table(qs, request=request)
         RequestConfig(request, paginate={"per_page": self.resource.paginate_by}).configure(table)
-        ctx = self.base_context(filterset=filterset, table=table, total=qs.count(), querystring=request.GET.urlencode())
+        ctx = self.base_context(filterset=filterset, table=table, total=table.paginator.count, querystring=request.GET.urlencode())
         template = (
             "framework/_list_results.html"
             if getattr(request, "htmx", False) and request.htmx.target == "results"

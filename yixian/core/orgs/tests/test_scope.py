@@ -84,7 +84,11 @@ def test_deactivated_unit_stops_granting_scope(org):
 
 
 def test_orgunit_lookup_accepts_code_name_short_name_and_old_code(org):
-    OrgUnit.objects.filter(pk=org.street_a.pk).update(aliases="330103001")
-    for text in ("330105001", "米市巷街道", "米市巷", "330103001"):
+    street = OrgUnit.objects.get(pk=org.street_a.pk)
+    street.aliases = "330103001， 330103901 "
+    street.save()
+    assert OrgUnit.objects.get(pk=street.pk).aliases == "330103001,330103901"
+    for text in ("330105001", "米市巷街道", "米市巷", "330103001", "330103901"):
         assert OrgUnit.lookup(text) == org.street_a, text
-    assert OrgUnit.lookup("西湖街道") is None
+    for text in ("西湖街道", "33010300", "330103001,330103901"):
+        assert OrgUnit.lookup(text) is None, text
