@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yixian.framework.uploads import upload_too_large
 from yixian.framework.views.generic import ResourceView
 
-from . import importer
+from . import importer, services
 from .models import ImportJob
 
 
@@ -50,46 +51,27 @@ class ObjectImportView(ResourceView):
         upload = request.FILES.get("file")
         if upload is None:
             return self.render_page(status=400, error=_("请选择要上传的 .xlsx 文件。"))
-        content = upload.read()
         try:
-            result = importer.preview(
-                resource=self.resource, content=content, user=request.user, max_rows=settings.YIXIAN_IMPORT_MAX_ROWS
+            job, result = services.import_job_preview(
+                resource=self.resource, user=request.user, file_name=upload.name, content=upload.read()
             )
         except importer.ImportFileError as exc:
             return self.render_page(status=400, error=str(exc))
-        job = ImportJob.objects.create(
-            user=request.user,
-            model=self.resource.model._meta.label_lower,
-            file_name=upload.name[:200],
-            content=content,
-            summary=result.counts(),
-        )
         status = 422 if result.header_errors else 200
         return self.render_page(status=status, result=result, job=job)
 
     def confirm(self, request):
-        job = get_object_or_404(
-            ImportJob,
-            pk=request.POST.get("job"),
-            user=request.user,
-            state=ImportJob.State.PREVIEW,
-            model=self.resource.model._meta.label_lower,
-        )
-        only_valid = request.POST.get("mode") == "valid"
         try:
-            result = importer.preview(
-                resource=self.resource, content=bytes(job.content), user=request.user, max_rows=settings.YIXIAN_IMPORT_MAX_ROWS
+            counts = services.import_job_confirm(
+                resource=self.resource,
+                user=request.user,
+                job_id=request.POST.get("job"),
+                only_valid=request.POST.get("mode") == "valid",
             )
-            counts = importer.apply(resource=self.resource, result=result, user=request.user, only_valid=only_valid)
+        except (ImportJob.DoesNotExist, ValueError):
+            raise Http404(_("导入任务不存在或已处理。")) from None
         except importer.ImportFileError as exc:
-            job.state = ImportJob.State.REFUSED
-            job.summary = {**job.summary, "error": str(exc)}
-            job.save(update_fields=["state", "summary"])
             return self.render_page(status=422, error=str(exc))
-        job.state = ImportJob.State.DONE
-        job.summary = counts
-        job.content = b""
-        job.save(update_fields=["state", "summary", "content"])
         messages.success(
             request,
             _("导入完成：新增 %(create)d 条，更新 %(update)d 条，跳过错误行 %(bad)d 条。") % counts,

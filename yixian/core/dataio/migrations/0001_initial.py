@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,37 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('model', models.CharField(max_length=100, verbose_name='数据类型')),
-                ('file_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content', models.BinaryField(verbose_name='文件内容')),
-                ('state', models.CharField(choices=[('preview', '待确认'), ('done', '已导入'), ('refused', '未导入')], default='preview', max_length=10, verbose_name='状态')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='结果')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                ("model", models.CharField(max_length=100, verbose_name="数据类型")),
+                ("file_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content", models.BinaryField(verbose_name="文件内容")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("preview", "待确认"), ("done", "已导入"), ("refused", "未导入")],
+                        default="preview",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="结果")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入任务',
-                'verbose_name_plural': '导入任务',
-                'ordering': ['-created_at'],
+                "verbose_name": "导入任务",
+                "verbose_name_plural": "导入任务",
+                "ordering": ["-created_at"],
             },
         ),
     ]
