@@ -134,8 +134,12 @@ def map_headers(resource, header: list) -> tuple[dict[int, str], list[str], list
     return mapping, errors, warnings
 
 
-def _related_lookup(resource, name: str, text: str):
-    """Find a related record by code, name or natural key; None if unknown."""
+def _related_lookup(resource, name: str, text: str, cache: dict | None = None):
+    """Find a related record by code, name or natural key; None if unknown. Cached per file."""
+    if cache is not None:
+        if (name, text) not in cache:
+            cache[(name, text)] = _related_lookup(resource, name, text)
+        return cache[(name, text)]
     f = resource.field(name)
     model = f.related_model
     from yixian.core.orgs.models import OrgUnit
@@ -169,7 +173,7 @@ def _parse_date(value):
     return dt.date(int(m[1]), int(m[2]), int(m[3]))
 
 
-def convert(resource, name: str, raw) -> object:
+def convert(resource, name: str, raw, cache: dict | None = None) -> object:
     """One cell → the value a form expects. Raises ValueError with a Chinese message."""
     f = resource.field(name)
     text = cell_text(raw)
@@ -183,13 +187,13 @@ def convert(resource, name: str, raw) -> object:
     if f.many_to_many:
         pks = []
         for item in split_list(text):
-            obj = _related_lookup(resource, name, item)
+            obj = _related_lookup(resource, name, item, cache)
             if obj is None:
                 raise ValueError(_("未知的%(kind)s：%(v)s") % {"kind": kind, "v": item})
             pks.append(obj.pk)
         return pks
     if f.is_relation:
-        obj = _related_lookup(resource, name, text)
+        obj = _related_lookup(resource, name, text, cache)
         if obj is None:
             raise ValueError(_("未知的%(kind)s：%(v)s") % {"kind": kind, "v": text})
         return obj.pk
@@ -233,61 +237,112 @@ def preview(*, resource, content: bytes, user, max_rows: int) -> Preview:
     result = Preview(columns=[(n, resource.label(n)) for n in mapping.values()], header_errors=header_errors, warnings=warnings)
     if header_errors:
         return result
-    visible = resource.get_queryset(user)
-    everything = resource.model._default_manager.all()
-    key = tuple(resource.natural_key or ())
+    cache: dict = {}
+    parsed = [
+        _convert_row(resource, mapping, number, values, cache)
+        for number, values in enumerate(rows[1:], start=2)
+        if any(cell_text(v) for v in values)
+    ]
+    existing, out_of_scope = _existing(resource, user, [converted for _row, converted in parsed])
     seen: dict[tuple, int] = {}
-    fields = resource.get_import_fields()
-    for offset, values in enumerate(rows[1:], start=2):
-        if not any(cell_text(v) for v in values):
-            continue
-        cells = {mapping[i]: cell_text(v) for i, v in enumerate(values) if i in mapping}
-        row = RowResult(number=offset, cells=cells)
-        converted = {}
-        for index, name in mapping.items():
-            raw = values[index] if index < len(values) else None
-            try:
-                converted[name] = convert(resource, name, raw)
-            except ValueError as exc:
-                row.errors[name] = str(exc)
-        instance = None
-        masked = [n for n in resource.sensitive_fields if "*" in str(converted.get(n, ""))]
-        if key and all(converted.get(k) not in (None, "") for k in key):
-            key_value = tuple(str(converted[k]) for k in key)
-            if key_value in seen:
-                row.errors[key[0]] = _("与第 %(n)d 行重复。") % {"n": seen[key_value]}
-            seen[key_value] = offset
-            lookup = {k: converted[k] for k in key}
-            instance = visible.filter(**lookup).first()
-            if instance is None and everything.filter(**lookup).exists():
-                row.errors[key[0]] = _("同名记录已存在，但不在您的数据范围内，不能更新。")
-        for name in masked:
-            if instance is None:
-                row.errors[name] = _("“%(col)s”是脱敏后的值，不能导入，请填写完整号码。") % {"col": resource.label(name)}
-            else:
-                converted.pop(name)  # an exported (masked) value re-imported: keep the stored one
-        if not row.errors:
-            data = _initial(instance, fields) if instance is not None else {}
-            for name, value in converted.items():
-                f = resource.field(name)
-                if value == "" and not f.blank:
-                    # An empty cell keeps the record's value, or takes the field's default.
-                    if instance is not None:
-                        continue
-                    if f.has_default():
-                        value = f.get_default()
-                data[name] = value
-            form = resource.form(data=data, instance=instance, user=user)
-            if form.is_valid():
-                row.action = "update" if instance is not None else "create"
-                row.data, row.instance = data, instance
-            else:
-                for name, errs in form.errors.items():
-                    row.errors[name if name != "__all__" else (key[0] if key else "__all__")] = "；".join(errs)
+    for row, converted in parsed:
+        _check_row(resource, user, row, converted, existing, out_of_scope, seen)
         result.rows.append(row)
     if not result.rows:
         result.header_errors.append(_("文件中没有数据行。"))
     return result
+
+
+def _convert_row(resource, mapping: dict[int, str], number: int, values: list, cache: dict) -> tuple[RowResult, dict]:
+    row = RowResult(number=number, cells={mapping[i]: cell_text(v) for i, v in enumerate(values) if i in mapping})
+    converted = {}
+    for index, name in mapping.items():
+        raw = values[index] if index < len(values) else None
+        try:
+            converted[name] = convert(resource, name, raw, cache)
+        except ValueError as exc:
+            row.errors[name] = str(exc)
+    return row, converted
+
+
+def _key_of(resource, converted: dict) -> tuple | None:
+    key = tuple(resource.natural_key or ())
+    if not key or any(converted.get(k) in (None, "") for k in key):
+        return None
+    return tuple(str(converted[k]) for k in key)
+
+
+def _existing(resource, user, rows: list[dict]) -> tuple[dict, set]:
+    """Records the file's natural keys name, fetched in bulk: those in the user's scope by key,
+    and the keys that exist only outside it."""
+    key = tuple(resource.natural_key or ())
+    keys = {k for k in (_key_of(resource, converted) for converted in rows) if k is not None}
+    if not keys:
+        return {}, set()
+    attnames = [resource.field(k).attname for k in key]
+
+    def key_of(obj) -> tuple:
+        return tuple(str(getattr(obj, a)) for a in attnames)
+
+    found: dict[tuple, object] = {}
+    anywhere: set[tuple] = set()
+    for chunk in _chunks(sorted(keys), 500):
+        condition = Q(pk__in=[])
+        for values in chunk:
+            condition |= Q(**dict(zip(attnames, values, strict=True)))
+        found.update({key_of(obj): obj for obj in resource.get_queryset(user).filter(condition)})
+        everywhere = resource.model._default_manager.filter(condition).values_list(*attnames)
+        anywhere.update(tuple(str(v) for v in values) for values in everywhere)
+    return found, anywhere - set(found)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _check_row(resource, user, row: RowResult, converted: dict, existing: dict, out_of_scope: set, seen: dict) -> None:
+    """Key, masking and form checks of one row; a good row keeps the data to save."""
+    key = tuple(resource.natural_key or ())
+    key_value = _key_of(resource, converted)
+    instance = None
+    if key_value is not None:
+        if key_value in seen:
+            row.errors[key[0]] = _("与第 %(n)d 行重复。") % {"n": seen[key_value]}
+        seen[key_value] = row.number
+        instance = existing.get(key_value)
+        if key_value in out_of_scope:
+            row.errors[key[0]] = _("同名记录已存在，但不在您的数据范围内，不能更新。")
+    for name in [n for n in resource.sensitive_fields if "*" in str(converted.get(n, ""))]:
+        if instance is None:
+            row.errors[name] = _("“%(col)s”是脱敏后的值，不能导入，请填写完整号码。") % {"col": resource.label(name)}
+        else:
+            converted.pop(name)  # an exported (masked) value re-imported: keep the stored one
+    if row.errors:
+        return
+    data = _form_data(resource, instance, converted)
+    form = resource.form(data=data, instance=instance, user=user)
+    if form.is_valid():
+        row.action = "update" if instance is not None else "create"
+        row.data, row.instance = data, instance
+        return
+    for name, errs in form.errors.items():
+        row.errors[name if name != "__all__" else (key[0] if key else "__all__")] = "；".join(errs)
+
+
+def _form_data(resource, instance, converted: dict) -> dict:
+    """What the form gets: the record's values (update) or the fields' defaults (create), with
+    the file's cells on top. An empty cell for a required field keeps the value or default."""
+    fields = resource.get_import_fields()
+    if instance is not None:
+        data = _initial(instance, fields)
+    else:
+        data = {n: resource.field(n).get_default() for n in fields if resource.field(n).has_default()}
+    for name, value in converted.items():
+        if value == "" and not resource.field(name).blank and name in data:
+            continue
+        data[name] = value
+    return data
 
 
 def apply(*, resource, result: Preview, user, only_valid: bool) -> dict:

@@ -126,6 +126,19 @@ class ImportTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(set(RiderStation.objects.values_list("name", flat=True)), {r[0] for r in self.good_rows()})
 
+    def test_columns_left_out_take_their_defaults_on_create_and_keep_values_on_update(self):
+        header = ["驿站名称", "所属街道", "地址"]
+        self.preview(xlsx([["简表驿站", "米市巷", "一号"]], header=header))
+        self.assertEqual(self.confirm().status_code, 302)
+        station = RiderStation.objects.get(name="简表驿站")
+        self.assertEqual((station.opening_hours, station.status), ("全天 24 小时", "open"))
+        station.opening_hours = "09:00-18:00"
+        station.save()
+        self.preview(xlsx([["简表驿站", "米市巷", "二号"]], header=header))
+        self.confirm()
+        station.refresh_from_db()
+        self.assertEqual((station.address, station.opening_hours), ("二号", "09:00-18:00"))
+
     def test_duplicate_key_within_file_is_an_error(self):
         rows = self.good_rows() + [["米市巷一号驿站", "米市巷", "另一个地址", "", "", "", "运营中"]]
         html = self.preview(xlsx(rows)).content.decode()
