@@ -17,8 +17,14 @@ class UserAdmin(BaseUserAdmin):
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
-    autocomplete_fields = ()
     raw_id_fields = ("person",)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Separation of duties: only who may change roles assigns them, and never to themself."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("accounts.change_role") or (obj is not None and obj.pk == request.user.pk):
+            fields += ["roles", "is_staff", "is_superuser"]
+        return fields
 
 
 @admin.register(Role)
