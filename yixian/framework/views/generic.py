@@ -15,7 +15,6 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from ..models import ConcurrentEditError, OutOfScopeError
-from ..validators import mask_value
 
 
 class ResourceView(LoginRequiredMixin, View):
@@ -105,18 +104,13 @@ class ObjectDetailView(ResourceView):
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         tab = request.GET.get("tab", "detail")
+        from yixian.core.dataio.cells import export_value
+
         rows = []
         for name in self.resource.get_detail_fields():
             field = self.resource.field(name)
-            if field.many_to_many:
-                value = "、".join(str(v) for v in getattr(obj, name).all())
-            elif getattr(field, "choices", None):
-                value = getattr(obj, f"get_{name}_display")()
-            else:
-                value = getattr(obj, name)
-            if name in self.resource.sensitive_fields:
-                value = mask_value(name, value)
-            rows.append({"name": name, "label": field.verbose_name, "value": value})
+            # The same value a cell of the export shows: labels not codes, personal data masked.
+            rows.append({"name": name, "label": field.verbose_name, "value": export_value(obj, field, unmasked=False)})
         history = None
         if tab == "history":
             from yixian.core.audit.selectors import changes_for_object

@@ -68,6 +68,14 @@ class TestRiderStationResource(ResourceTests, TestCase):
         self.assertEqual(response.status_code, 422)
         self.assertIn("纬度", response.content.decode())
 
+    def test_detail_shows_labels_not_codes(self):
+        self.mine.amenities.set([self.water, self.charging])
+        self.login(self.scoped)
+        html = self.client.get(self.url("detail", self.mine)).content.decode()
+        self.assertIn("运营中", html)
+        self.assertIn("饮水、充电", html)
+        self.assertIn(self.org.street_a.name, html)
+
     def test_filter_by_amenity(self):
         self.mine.amenities.set([self.water])
         other = self.make_record(self.org.street_a)
