@@ -73,7 +73,7 @@ class TestRiderStationResource(ResourceTests, TestCase):
         self.login(self.scoped)
         html = self.client.get(self.url("detail", self.mine)).content.decode()
         self.assertIn("运营中", html)
-        self.assertIn("饮水、充电", html)
+        self.assertIn("充电、饮水", html)  # in the amenities' own order
         self.assertIn(self.org.street_a.name, html)
 
     def test_filter_by_amenity(self):
