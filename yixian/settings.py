@@ -54,6 +54,8 @@ YIXIAN_APPS = [
     "yixian.core.accounts",
     "yixian.core.audit",
     "yixian.core.dataio",
+    "yixian.core.calendar",
+    "yixian.core.cases",
     "yixian.modules.riders",
 ]
 
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "yixian.framework",
     *YIXIAN_APPS,
 ]
@@ -267,6 +271,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "yixian.core.cases.models.CaseState"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "framework/table.html"
@@ -279,3 +284,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Background tasks: Django's task API with a database queue (django-tasks + django-tasks-db).
+# Run the worker with `manage.py worker` (the SLA watch scheduler and the queue worker together).
+TASKS = {"default": {"BACKEND": os.environ.get("YIXIAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}

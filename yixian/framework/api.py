@@ -130,7 +130,7 @@ def build_router() -> routers.DefaultRouter:
 
     router = routers.DefaultRouter()
     for resource in registry.resources.values():
-        base = ReadOnlyResourceViewSet if resource.read_only else ResourceViewSet
+        base = resource.viewset_class or (ReadOnlyResourceViewSet if resource.read_only else ResourceViewSet)
         viewset = type(
             f"{resource.model.__name__}ViewSet",
             (base,),

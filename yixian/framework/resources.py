@@ -18,6 +18,8 @@ class Resource:
     icon = "list"
     in_menu = True
     read_only = False  # no create/edit/delete/import pages or API writes (e.g. logs)
+    view_classes: dict = {}  # action → a subclass of the generic view, for pages that need more
+    viewset_class = None  # a subclass of the generic API viewset, for extra endpoints
     menu_order = 100
     list_fields: tuple[str, ...] = ()
     detail_fields: tuple[str, ...] | None = None

@@ -28,7 +28,12 @@ class Scope:
         return not self.everything and not self.paths
 
     def q(self, model) -> Q:
-        """The filter that narrows `model` rows to this scope (matches nothing when empty)."""
+        """The filter that narrows `model` rows to this scope (matches nothing when empty).
+
+        A `scope_path` may be a tuple of lookups: a row is visible when ANY of them lies in
+        scope (a case belongs to its place, its handling unit and its intake unit). Tuple
+        lookups compare ids against a subquery of the units in scope, so no join is needed.
+        """
         if self.everything:
             return Q()
         lookup = getattr(model, "scope_path", "org_unit")
@@ -36,7 +41,18 @@ class Scope:
             return Q()
         if lookup is None or not self.paths:
             return Q(pk__in=[])
+        if isinstance(lookup, tuple):
+            from yixian.core.orgs.models import OrgUnit
+
+            units = OrgUnit.objects.filter(self._path_q("path__startswith")).values("pk")
+            condition = Q()
+            for part in lookup:
+                condition |= Q(**{f"{part}__in": units})
+            return condition
         prefix = f"{lookup}__path__startswith" if lookup else "path__startswith"
+        return self._path_q(prefix)
+
+    def _path_q(self, prefix: str) -> Q:
         condition = Q()
         for path in self.paths:
             condition |= Q(**{prefix: path})
@@ -70,12 +86,17 @@ class Scope:
             return True
         if lookup is None:
             return False
-        target = obj
-        for part in lookup.split("__") if lookup else []:
-            target = getattr(target, part, None)
-            if target is None:
-                return False
-        return self.contains_unit(target)
+        lookups = lookup if isinstance(lookup, tuple) else (lookup,)
+        return any(self.contains_unit(_follow(obj, part)) for part in lookups)
+
+
+def _follow(obj, lookup: str):
+    target = obj
+    for part in lookup.split("__") if lookup else []:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target
 
 
 def _minimal(paths: set[str]) -> tuple[str, ...]:

@@ -16,10 +16,16 @@ def resource_patterns(resource) -> list:
     name = resource.model_name
     slug = resource.url_slug
     kw = {"resource": resource}
+    views = {
+        "list": generic.ObjectListView,
+        "export": generic.ObjectExportView,
+        "detail": generic.ObjectDetailView,
+        **resource.view_classes,
+    }
     patterns = [
-        path(f"{slug}/", generic.ObjectListView.as_view(**kw), name=f"{name}_list"),
-        path(f"{slug}/export/", generic.ObjectExportView.as_view(**kw), name=f"{name}_export"),
-        path(f"{slug}/<int:pk>/", generic.ObjectDetailView.as_view(**kw), name=f"{name}_detail"),
+        path(f"{slug}/", views["list"].as_view(**kw), name=f"{name}_list"),
+        path(f"{slug}/export/", views["export"].as_view(**kw), name=f"{name}_export"),
+        path(f"{slug}/<int:pk>/", views["detail"].as_view(**kw), name=f"{name}_detail"),
     ]
     if not resource.read_only:
         patterns += [

@@ -23,6 +23,7 @@ DEMO_USERS = [
     ("hushu", "湖墅街道工作人员", "street_worker", "330105002", "党政办科员"),
     ("shequ", "左家新村社区社工", "community_worker", "330105001001", "社区社工"),
     ("fuwuzu", "服务组干部", "group_cadre", "SG01", "服务组联络员"),
+    ("paidan", "受理派单员", "dispatcher", "330105", "一线办受理派单员"),
 ]
 
 

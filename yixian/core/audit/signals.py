@@ -24,7 +24,12 @@ EXCLUDED = {"audit.objectchange", "accounts.sensitiveaccess", "dataio.importjob"
 
 def audited(model) -> bool:
     meta = model._meta
-    return model.__module__.startswith("yixian.") and meta.label_lower not in EXCLUDED and not meta.auto_created
+    return (
+        model.__module__.startswith("yixian.")
+        and meta.label_lower not in EXCLUDED
+        and not meta.auto_created
+        and not getattr(model, "audit_exclude", False)  # append-only logs of their own (case steps)
+    )
 
 
 def snapshot(instance) -> dict:
@@ -46,6 +51,8 @@ def _org_unit_id(instance):
         return None
     if lookup == "":
         return instance.pk
+    if isinstance(lookup, tuple):  # several places: the log row files under the first one
+        lookup = lookup[0]
     target = instance
     parts = lookup.split("__")
     for part in parts[:-1]:

@@ -70,6 +70,8 @@ ACTION_LABELS = {"view": gettext_lazy("查看"), "add": gettext_lazy("新增"), 
 
 
 class ObjectListView(ResourceView):
+    template_name = "framework/object_list.html"
+
     def filtered(self):
         filterset = self.resource.filterset(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
@@ -85,7 +87,7 @@ class ObjectListView(ResourceView):
         template = (
             "framework/_list_results.html"
             if getattr(request, "htmx", False) and request.htmx.target == "results"
-            else "framework/object_list.html"
+            else self.template_name
         )
         return render(request, template, ctx)
 

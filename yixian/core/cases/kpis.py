@@ -1,0 +1,265 @@
+"""Case KPIs per unit and period, with their denominators (DOMAIN_RULES §5).
+
+Every KPI is a numerator over a denominator, both counted in the database by conditional
+aggregation over the cases table: one grouped query per period anchor (the date that puts a
+case in a period), never rows loaded into Python. The same definitions give the drill-down
+querysets, so a figure and the list behind it cannot disagree.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Satisfaction
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    name: object
+    anchor: str  # the date field that puts a case in a period
+    numerator: object  # words
+    denominator: object
+    kind: str = "rate"  # "rate" (num/den, %) or "average" (mean of `value_field`)
+    higher_is_better: bool = True
+    value_field: str = ""
+
+
+def _satisfied() -> list[str]:
+    if getattr(settings, "YIXIAN_CASE_SATISFIED_ONLY", False):
+        return [Satisfaction.SATISFIED]
+    return [Satisfaction.SATISFIED, Satisfaction.BASIC]
+
+
+def _due_q(now: dt.datetime) -> Q:
+    """Cases whose handling deadline counts: replied, or the deadline has passed."""
+    return Q(replied_at__isnull=False) | Q(handle_due__lt=now)
+
+
+def definitions(now: dt.datetime) -> dict[str, tuple[Kpi, Q, Q]]:
+    """code → (kpi, denominator Q, numerator Q); the numerator Q is applied within the denominator."""
+    due = _due_q(now)
+    signed = Q(sign_due__isnull=False) & (Q(signed_at__isnull=False) | Q(sign_due__lt=now))
+    return {
+        k.code: (k, den, num)
+        for k, den, num in [
+            (
+                Kpi("sign_on_time", gettext_lazy("按时签收率"), "dispatched_at", gettext_lazy("按时签收的工单"), gettext_lazy("本期派单且应签收的工单")),
+                signed,
+                Q(signed_on_time=True),
+            ),
+            (
+                Kpi("close_on_time", gettext_lazy("按时办结率"), "handle_due", gettext_lazy("在（延期后）期限内答复的工单"), gettext_lazy("办理期限在本期的工单")),
+                due,
+                Q(replied_on_time=True),
+            ),
+            (
+                Kpi("satisfaction", gettext_lazy("满意率"), "followed_up_at", gettext_lazy("满意与基本满意"), gettext_lazy("本期有效回访")),
+                ~Q(satisfaction=""),
+                Q(satisfaction__in=_satisfied()),
+            ),
+            (
+                Kpi("resolution", gettext_lazy("解决率"), "followed_up_at", gettext_lazy("回访确认已解决"), gettext_lazy("本期有效回访")),
+                Q(resolved__isnull=False),
+                Q(resolved=True),
+            ),
+            (
+                Kpi("return", gettext_lazy("退单率"), "dispatched_at", gettext_lazy("被退单过的工单"), gettext_lazy("本期派单的工单"), higher_is_better=False),
+                Q(dispatched_at__isnull=False),
+                Q(returns_count__gt=0),
+            ),
+            (
+                Kpi("overdue", gettext_lazy("超期率"), "handle_due", gettext_lazy("超过期限才答复或仍未答复"), gettext_lazy("办理期限在本期的工单"), higher_is_better=False),
+                due,
+                Q(replied_on_time=False) | Q(replied_at__isnull=True),
+            ),
+            (
+                Kpi("extension", gettext_lazy("延期率"), "handle_due", gettext_lazy("延期过的工单"), gettext_lazy("办理期限在本期的工单"), higher_is_better=False),
+                due,
+                Q(extensions_count__gt=0),
+            ),
+            (
+                Kpi("repeat", gettext_lazy("重复诉求率"), "received_at", gettext_lazy("同一诉求人 30 日内同一事项再次反映"), gettext_lazy("本期受理的工单"), higher_is_better=False),
+                Q(),
+                Q(is_repeat=True),
+            ),
+            (
+                Kpi(
+                    "handling_days",
+                    gettext_lazy("平均办理用时"),
+                    "replied_at",
+                    gettext_lazy("受理至答复的工作日合计"),
+                    gettext_lazy("本期答复的工单"),
+                    kind="average",
+                    higher_is_better=False,
+                    value_field="handling_workdays",
+                ),
+                Q(handling_workdays__isnull=False),
+                Q(handling_workdays__isnull=False),
+            ),
+        ]
+    }
+
+
+KPI_CODES = ("sign_on_time", "close_on_time", "satisfaction", "resolution", "return", "overdue", "extension", "repeat", "handling_days")
+
+
+# ---------------------------------------------------------------- periods
+@dataclass(frozen=True)
+class Period:
+    code: str
+    start: dt.date  # inclusive
+    end: dt.date  # exclusive
+
+    @property
+    def label(self) -> str:
+        if len(self.code) == 4:
+            return _("%(y)s 年") % {"y": self.code}
+        year, month = self.code.split("-")
+        return _("%(y)s 年 %(m)s 月") % {"y": year, "m": int(month)}
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        tz = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.end, dt.time.min, tzinfo=tz),
+        )
+
+    def months(self) -> list[Period]:
+        result, day = [], self.start
+        while day < self.end:
+            nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            result.append(Period(f"{day:%Y-%m}", day, nxt))
+            day = nxt
+        return result
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def parse_period(text: str | None, today: dt.date | None = None) -> Period:
+    """"2026-10" (a month) or "2026" (a year); refuses malformed text and the future."""
+    today = today or timezone.localdate()
+    text = (text or "").strip() or f"{today:%Y-%m}"
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        period = Period(text, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    elif re.fullmatch(r"\d{4}-\d{2}", text) and 1 <= int(text[5:]) <= 12:
+        year, month = int(text[:4]), int(text[5:])
+        last = pycalendar.monthrange(year, month)[1]
+        period = Period(text, dt.date(year, month, 1), dt.date(year, month, last) + dt.timedelta(days=1))
+    else:
+        raise PeriodError(_("统计期“%(p)s”格式不对，应为“2026-10”（月）或“2026”（年）。") % {"p": text})
+    if period.start > today:
+        raise PeriodError(_("统计期 %(p)s 尚未到来。") % {"p": text})
+    if period.start.year < 2000:
+        raise PeriodError(_("统计期 %(p)s 太早。") % {"p": text})
+    return period
+
+
+# ---------------------------------------------------------------- values
+@dataclass
+class Value:
+    kpi: Kpi
+    numerator: int | Decimal
+    denominator: int
+
+    @property
+    def value(self) -> Decimal | None:
+        if not self.denominator:
+            return None
+        if self.kpi.kind == "average":
+            return Decimal(self.numerator).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
+    def display(self) -> str:
+        value = self.value
+        if value is None:
+            return "—"
+        return f"{value}" + ("%" if self.kpi.kind == "rate" else "")
+
+
+def compute(
+    queryset: QuerySet,
+    period: Period,
+    *,
+    now: dt.datetime | None = None,
+    by_unit: bool = True,
+    by_month: bool = False,
+    codes=KPI_CODES,
+) -> dict[tuple, dict[str, Value]]:
+    """KPIs of the (scoped) `queryset` in `period`: {(unit_id | None, month | None): {code: Value}}.
+
+    One grouped query per anchor field; each returns numerator and denominator counts per
+    group, so memory does not grow with the number of cases.
+    """
+    now = now or timezone.now()
+    defs = definitions(now)
+    start, end = period.bounds()
+    tz = timezone.get_current_timezone()
+    by_anchor: dict[str, list[str]] = {}
+    for code in codes:
+        by_anchor.setdefault(defs[code][0].anchor, []).append(code)
+    result: dict[tuple, dict[str, Value]] = {}
+    for anchor, anchor_codes in by_anchor.items():
+        group = []
+        qs = queryset.filter(**{f"{anchor}__gte": start, f"{anchor}__lt": end}).order_by()
+        if by_unit:
+            group.append("responsible_unit_id")
+        if by_month:
+            qs = qs.annotate(month=TruncMonth(anchor, tzinfo=tz))
+            group.append("month")
+        aggregates = {}
+        for code in anchor_codes:
+            kpi, den, num = defs[code]
+            aggregates[f"{code}__den"] = Count("pk", filter=den)
+            if kpi.kind == "average":
+                aggregates[f"{code}__num"] = Avg(kpi.value_field, filter=den)
+            else:
+                aggregates[f"{code}__num"] = Count("pk", filter=den & num)
+        rows = qs.values(*group).annotate(**aggregates) if group else [qs.aggregate(**aggregates)]
+        for row in rows:
+            unit = row.get("responsible_unit_id") if by_unit else None
+            month = row.get("month") if by_month else None
+            if month is not None:
+                month = f"{timezone.localtime(month, tz):%Y-%m}" if isinstance(month, dt.datetime) else f"{month:%Y-%m}"
+            bucket = result.setdefault((unit, month), {})
+            for code in anchor_codes:
+                bucket[code] = Value(defs[code][0], row[f"{code}__num"] or 0, row[f"{code}__den"] or 0)
+    for bucket in result.values():
+        for code in codes:
+            bucket.setdefault(code, Value(defs[code][0], 0, 0))
+    return result
+
+
+def total(queryset: QuerySet, period: Period, *, now=None, codes=KPI_CODES) -> dict[str, Value]:
+    return compute(queryset, period, now=now, by_unit=False, codes=codes).get((None, None)) or {
+        code: Value(definitions(now or timezone.now())[code][0], 0, 0) for code in codes
+    }
+
+
+def drill(queryset: QuerySet, code: str, part: str, period: Period, *, now=None) -> QuerySet:
+    """The cases behind a KPI's numerator (`part="num"`) or denominator (`"den"`)."""
+    now = now or timezone.now()
+    kpi, den, num = definitions(now)[code]
+    start, end = period.bounds()
+    qs = queryset.filter(**{f"{kpi.anchor}__gte": start, f"{kpi.anchor}__lt": end}).filter(den)
+    return qs.filter(num) if part == "num" and kpi.kind == "rate" else qs
+
+
+def kpi_choices() -> list[tuple[str, str]]:
+    defs = definitions(timezone.now())
+    return [(code, str(defs[code][0].name)) for code in KPI_CODES]
