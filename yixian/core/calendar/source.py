@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
+import functools
 from typing import NamedTuple
 
 # Names as the package spells them (Holiday enum values) → the Chinese names we store.
@@ -78,6 +79,7 @@ def classify(day: dt.date, is_workday: bool, holiday_name: str | None) -> DayInf
     return DayInfo(day, False, WEEKEND, "")
 
 
+@functools.lru_cache(maxsize=64)
 def package_year(year: int) -> list[DayInfo]:
     """Every day of `year` from chinesecalendar; PackageDoesNotKnowYear if it has no schedule."""
     import chinese_calendar

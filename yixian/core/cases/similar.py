@@ -75,6 +75,7 @@ def similar_cases(case, queryset, *, limit: int = 5, days: int = 90, minimum: fl
         queryset.exclude(pk=case.pk)
         .filter(same_requester | (near & (related | text if words else related)))
         .filter(duplicate_of__isnull=True)
+        .select_related(None)
         .only("id", "number", "title", "state", "received_at", "keywords", "requester_key", "category_id", "org_unit_id")
         .order_by("-received_at")[:300]
     )
