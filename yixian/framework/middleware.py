@@ -40,3 +40,34 @@ class CurrentUserMiddleware:
             return self.get_response(request)
         finally:
             context._user.reset(token)
+
+
+class UploadLimitMiddleware:
+    """Answer 413 for a body announced above YIXIAN_MAX_UPLOAD_BYTES before anything reads it.
+
+    Placed before the CSRF check: reading `request.POST` there would run the upload handlers,
+    and Django does not catch the StopUpload an oversized body raises at that point (a 500).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.YIXIAN_MAX_UPLOAD_BYTES
+        if length > limit:
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            from .views.errors import _page
+
+            message = _("上传的内容超过 %(mb)d MB 上限，未处理；请压缩图片或分批上传（Upload too large）。") % {"mb": limit // 1024 // 1024}
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "too_large"}, status=413)
+            return _page(request, 413, _("上传内容过大"), message)
+        return self.get_response(request)

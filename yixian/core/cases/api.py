@@ -224,7 +224,7 @@ class CaseViewSet(ReadOnlyResourceViewSet):
         except kpis.PeriodError as exc:
             return Response({"detail": str(exc), "code": "invalid"}, status=400)
         by = request.query_params.get("by", "unit")
-        qs = self.get_queryset()
+        qs = kpis.for_user(self.get_queryset(), request.user)
         if by == "total":
             values = {(None, None): kpis.total(qs, period)}
         else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ class Kpi:
     anchor: str  # the date field that puts a case in a period
     numerator: object  # words
     denominator: object
-    kind: str = "rate"  # "rate" (num/den, %) or "average" (mean of `value_field`)
+    kind: str = "rate"  # "rate" (num/den, %) or "average" (num = sum of `value_field`, value = num/den)
     higher_is_better: bool = True
     value_field: str = ""
 
@@ -42,15 +42,27 @@ def _satisfied() -> list[str]:
     return [Satisfaction.SATISFIED, Satisfaction.BASIC]
 
 
+def _satisfied_words():
+    if getattr(settings, "YIXIAN_CASE_SATISFIED_ONLY", False):
+        return gettext_lazy("回访满意（不含基本满意）")
+    return gettext_lazy("满意与基本满意")
+
+
+def _lapsed(deadline: str, now: dt.datetime) -> Q:
+    """The deadline has passed while the case was open: a case closed without reply (merged
+    into another) before its deadline was never due, one merged after it had already lapsed."""
+    return Q(**{f"{deadline}__lt": now}) & (Q(closed_at__isnull=True) | Q(closed_at__gt=F(deadline)))
+
+
 def _due_q(now: dt.datetime) -> Q:
     """Cases whose handling deadline counts: replied, or the deadline has passed."""
-    return Q(replied_at__isnull=False) | Q(handle_due__lt=now)
+    return Q(replied_at__isnull=False) | _lapsed("handle_due", now)
 
 
 def definitions(now: dt.datetime) -> dict[str, tuple[Kpi, Q, Q]]:
     """code → (kpi, denominator Q, numerator Q); the numerator Q is applied within the denominator."""
     due = _due_q(now)
-    signed = Q(sign_due__isnull=False) & (Q(signed_at__isnull=False) | Q(sign_due__lt=now))
+    signed = Q(sign_due__isnull=False) & (Q(signed_at__isnull=False) | _lapsed("sign_due", now))
     return {
         k.code: (k, den, num)
         for k, den, num in [
@@ -65,7 +77,7 @@ def definitions(now: dt.datetime) -> dict[str, tuple[Kpi, Q, Q]]:
                 Q(replied_on_time=True),
             ),
             (
-                Kpi("satisfaction", gettext_lazy("满意率"), "followed_up_at", gettext_lazy("满意与基本满意"), gettext_lazy("本期有效回访")),
+                Kpi("satisfaction", gettext_lazy("满意率"), "followed_up_at", _satisfied_words(), gettext_lazy("本期有效回访")),
                 ~Q(satisfaction=""),
                 Q(satisfaction__in=_satisfied()),
             ),
@@ -153,19 +165,22 @@ def parse_period(text: str | None, today: dt.date | None = None) -> Period:
     """"2026-10" (a month) or "2026" (a year); refuses malformed text and the future."""
     today = today or timezone.localdate()
     text = (text or "").strip() or f"{today:%Y-%m}"
-    if re.fullmatch(r"\d{4}", text):
-        year = int(text)
+    if not (re.fullmatch(r"\d{4}", text) or (re.fullmatch(r"\d{4}-\d{2}", text) and 1 <= int(text[5:]) <= 12)):
+        raise PeriodError(_("统计期“%(p)s”格式不对，应为“2026-10”（月）或“2026”（年）。") % {"p": text})
+    year = int(text[:4])
+    # checked before building dates: year 0 or 9999 would not make a date at all
+    if year > today.year:
+        raise PeriodError(_("统计期 %(p)s 尚未到来。") % {"p": text})
+    if year < 2000:
+        raise PeriodError(_("统计期 %(p)s 太早。") % {"p": text})
+    if len(text) == 4:
         period = Period(text, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
-    elif re.fullmatch(r"\d{4}-\d{2}", text) and 1 <= int(text[5:]) <= 12:
-        year, month = int(text[:4]), int(text[5:])
+    else:
+        month = int(text[5:])
         last = pycalendar.monthrange(year, month)[1]
         period = Period(text, dt.date(year, month, 1), dt.date(year, month, last) + dt.timedelta(days=1))
-    else:
-        raise PeriodError(_("统计期“%(p)s”格式不对，应为“2026-10”（月）或“2026”（年）。") % {"p": text})
     if period.start > today:
         raise PeriodError(_("统计期 %(p)s 尚未到来。") % {"p": text})
-    if period.start.year < 2000:
-        raise PeriodError(_("统计期 %(p)s 太早。") % {"p": text})
     return period
 
 
@@ -181,7 +196,7 @@ class Value:
         if not self.denominator:
             return None
         if self.kpi.kind == "average":
-            return Decimal(self.numerator).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            return (Decimal(self.numerator) / Decimal(self.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
         return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
     @property
@@ -227,7 +242,7 @@ def compute(
             kpi, den, num = defs[code]
             aggregates[f"{code}__den"] = Count("pk", filter=den)
             if kpi.kind == "average":
-                aggregates[f"{code}__num"] = Avg(kpi.value_field, filter=den)
+                aggregates[f"{code}__num"] = Sum(kpi.value_field, filter=den)
             else:
                 aggregates[f"{code}__num"] = Count("pk", filter=den & num)
         rows = qs.values(*group).annotate(**aggregates) if group else [qs.aggregate(**aggregates)]
@@ -249,6 +264,23 @@ def total(queryset: QuerySet, period: Period, *, now=None, codes=KPI_CODES) -> d
     return compute(queryset, period, now=now, by_unit=False, codes=codes).get((None, None)) or {
         code: Value(definitions(now or timezone.now())[code][0], 0, 0) for code in codes
     }
+
+
+def for_user(queryset: QuerySet, user) -> QuerySet:
+    """Narrow a scoped case queryset to what the user's KPIs count.
+
+    KPIs assess responsible units. A user with a limited scope sees the figures of the
+    responsible units inside it (and the cases in it not dispatched yet), never a part of
+    another unit's figures (e.g. a department's cases that happen to lie in their street).
+    """
+    from yixian.core.orgs.models import OrgUnit
+    from yixian.framework.scope import get_scope
+
+    scope = get_scope(user)
+    if scope.everything:
+        return queryset
+    units = scope.narrow(OrgUnit.objects.all()).values("pk")
+    return queryset.filter(Q(responsible_unit__in=units) | Q(responsible_unit__isnull=True))
 
 
 def drill(queryset: QuerySet, code: str, part: str, period: Period, *, now=None) -> QuerySet:

@@ -23,7 +23,9 @@ class CaseFilterSet(ScopedFilterSet):
     light = django_filters.ChoiceFilter(label=_("红黄绿灯"), choices=LIGHT_CHOICES, method="filter_light")
     case_type = django_filters.ChoiceFilter(label=_("工单类型"), choices=case_type_choices)
     handling_unit = django_filters.ModelChoiceFilter(label=_("当前承办单位"), queryset=OrgUnit.objects.all(), method="filter_unit_tree")
-    responsible_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=OrgUnit.objects.all())
+    responsible_unit = django_filters.ModelChoiceFilter(
+        label=_("责任单位"), queryset=OrgUnit.objects.all(), null_label=_("无（尚未派单）")
+    )
     org_unit = django_filters.ModelChoiceFilter(label=_("发生地"), queryset=OrgUnit.objects.all(), method="filter_unit_tree")
     received_after = django_filters.DateFilter(label=_("受理日期起"), field_name="received_at", lookup_expr="date__gte")
     received_before = django_filters.DateFilter(label=_("受理日期止"), field_name="received_at", lookup_expr="date__lte")
@@ -73,7 +75,7 @@ class CaseFilterSet(ScopedFilterSet):
             except kpis.PeriodError as exc:
                 self.errors.setdefault("period", []).append(str(exc))
                 return queryset.none()
-            queryset = kpis.drill(queryset, data["kpi"], data.get("part") or "den", period)
+            queryset = kpis.drill(kpis.for_user(queryset, self.request.user), data["kpi"], data.get("part") or "den", period)
         return queryset
 
 

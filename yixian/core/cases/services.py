@@ -558,9 +558,11 @@ def _check_actor(case: Case, rule_: Rule, actor) -> None:
 
 def _apply(case: Case, rule_: Rule, *, actor, now, note, params, actor_name="", files=()) -> Step:
     step = Step(case=case, actor=actor, now=now, policy=policy_for(case.case_type), note=note or "", params=params)
-    from_state = case.state
+    from_state, from_due = case.state, case.current_due
     case.state = rule_.apply(step)
     refresh_current_due(case)
+    if case.current_due != from_due:  # a new deadline: the SLA watch notices it afresh
+        case.due_soon_noticed_at = case.overdue_noticed_at = None
     case.version += 1
     case.save()
     record = CaseStep.objects.create(
