@@ -21,6 +21,8 @@ def log_in(page, origin: str, username: str, password: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.locator("form:has(#id_password) button[type=submit]").click()
+    expect(page).to_have_url(f"{origin}/")
+    page.wait_for_load_state("networkidle")  # the home page done: navigating on must not abort it
 
 
 PHONE = {"width": 390, "height": 844}
@@ -54,7 +56,6 @@ def test_handler_signs_and_replies_on_a_phone(dispatched, open_page, live_server
     origin = live_server.url.rstrip("/")
     page, watch = open_page(viewport=PHONE)
     log_in(page, origin, dispatched.handler.username, PASSWORD)
-    expect(page).to_have_url(f"{origin}/")
 
     page.locator(".navbar-toggler").click()
     page.locator("#sidebar-menu").get_by_role("link", name="工单").first.click()

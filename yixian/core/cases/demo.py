@@ -3,17 +3,19 @@
 About 2,400 cases received over the twelve months up to today, dispatched by the district's
 dispatcher (`paidan`) to departments (the category's default unit) or to the street of the
 place (some passed on to a community), handled by units with "personalities" (some sign late,
-some return more, some ask for extensions, satisfaction varies), so the KPI page shows
+some return more, some ask for extensions, some leave requesters unsatisfied), so the KPI page shows
 believable and different figures; plus a few cases per demo login so every work list has
 something to sign, to handle, due soon and overdue.
 
 Every case goes through the engine's own steps. Writing each step to the database through
 `services.act` costs about 10 ms (row lock, before-image read and change-log row of the audit
-signal, full-row update, step and notice inserts), which for ~21,000 steps is several minutes.
+signal, full-row update, step and notice inserts), which for ~23,000 steps is several minutes.
 So the seeder *replays* the engine in memory: `EngineReplay` calls the very rule functions and
 `services._apply` of the service (the same checks of state, permission and scope, the same
 deadlines, KPI facts and timeline steps), with the step and notice inserts collected instead
-of written, and it stores the result in bulk at the end. What it does not produce is the
+of written (`services.CaseStep` and `services.Notification` are swapped for collectors while
+the replay runs: process-wide, so only for a command such as `load_demo`, never in a server),
+and it stores the result in bulk at the end. What it does not produce is the
 change log (`ObjectChange`) of each step: a bulk load writes none, as for any data import.
 The SLA watch (`tasks.sweep`, every few minutes) is replayed the same way, so overdue cases
 carry their 超期 step and are under supervision as they would be in a running system.
@@ -46,7 +48,7 @@ from yixian.framework.validators import normalise_mobile
 
 from . import demo_text as T
 from . import services
-from .models import Case, CaseCategory, CaseState, CaseStep, Channel, Notification, Priority, StepAction
+from .models import Case, CaseCategory, CaseState, CaseStep, Channel, FollowUp, Notification, Priority, StepAction
 from .similar import keywords_for
 from .types import get_case_type, policy_for
 
@@ -69,6 +71,8 @@ def demo_cases():
 
 
 def load(ctx, size: int | None = None, seed: int = SEED, now: dt.datetime | None = None) -> None:
+    """Link the categories' default units, then (once) generate about `size` cases received in
+    the year up to `now`; the few cases made for the demo logins' work lists are always made."""
     services.sync_categories()
     linked = link_default_units()
     if linked:
@@ -140,6 +144,19 @@ class _NoticeSink:
         return notices
 
 
+class _FollowUpSink:
+    """Stands in for `FollowUp` inside `services`: builds real follow-ups, collects them."""
+
+    def __init__(self, replay):
+        self.objects = self
+        self._replay = replay
+
+    def create(self, **fields):
+        followup = FollowUp(**fields)
+        self._replay.followups.append(followup)
+        return followup
+
+
 def _no_save(*args, **kwargs):
     return None
 
@@ -161,6 +178,7 @@ class EngineReplay:
         self.cases: list[Case] = []
         self.steps: list[CaseStep] = []
         self.notices: list[Notification] = []
+        self.followups: list[FollowUp] = []
         self.next_pk = (Case.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         self.codes = set(Case.objects.values_list("tracking_code", flat=True))
         self.requests: dict[str, list] = defaultdict(list)  # requester key -> [(received_at, category_id, case_type)]
@@ -177,12 +195,13 @@ class EngineReplay:
 
     # -- the swap of the service's writers
     def __enter__(self):
-        self._saved = (services.CaseStep, services.Notification)
+        self._saved = (services.CaseStep, services.Notification, services.FollowUp)
         services.CaseStep, services.Notification = _StepSink(self), _NoticeSink(self)
+        services.FollowUp = _FollowUpSink(self)
         return self
 
     def __exit__(self, *exc):
-        services.CaseStep, services.Notification = self._saved
+        services.CaseStep, services.Notification, services.FollowUp = self._saved
 
     def _tracking_code(self) -> str:
         while True:
@@ -372,6 +391,7 @@ class EngineReplay:
                     cursor.execute(sql)
         CaseStep.objects.bulk_create(self.steps, batch_size=1000)
         Notification.objects.bulk_create(self.notices, batch_size=1000)
+        FollowUp.objects.bulk_create(self.followups, batch_size=1000)
         open_cases = [c for c in self.cases if c.state in (S.RECEIVED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS)]
         return {
             "cases": len(self.cases),
@@ -754,12 +774,12 @@ class DemoCases:
         if template is None:
             slots = self.slots(street, place, requester)
             if category.startswith("R-") and category != "R-RIDER" and self.rng.random() < 0.025:  # a few urgent ones
-                category, title, description, unit_hint = self.rng.choice(T.URGENT)
+                category, title, description, unit_hint, replies = self.rng.choice(T.URGENT)
                 priority, channel = Priority.URGENT, Channel.HOTLINE
             else:
-                title, description, unit_hint = self.rng.choice(T.TEMPLATES[category]["templates"])
+                title, description, unit_hint, replies = self.rng.choice(T.TEMPLATES[category])
             title, description = title.format(**slots), description.format(**slots)
-            replies = [r.format(**slots) for r in T.TEMPLATES[category]["replies"]]
+            replies = [r.format(**slots) for r in replies]
         else:
             title, description, unit_hint = template
         plan = Plan(
@@ -1063,8 +1083,9 @@ class DemoCases:
         if place is None:
             place = self.rng.choice(self.communities[street.code] or [street])
         requester = self.person(kind)
-        group = T.TEMPLATES[category]
-        title, description, hint = self.rng.choice([t for t in group["templates"] if unit != "D-FGJ" or t[2] == "D-FGJ"])
+        title, description, hint, replies = self.rng.choice(
+            [t for t in T.TEMPLATES[category] if unit != "D-FGJ" or t[2] == "D-FGJ"]
+        )
         slots = self.slots(street, place, requester)
         plan = Plan(
             at=self.now,  # set by the script
@@ -1073,7 +1094,7 @@ class DemoCases:
             title=title.format(**slots),
             description=description.format(**slots),
             unit_hint=hint,
-            replies=[r.format(**slots) for r in group["replies"]],
+            replies=[r.format(**slots) for r in replies],
             place=place,
             street=street,
             requester=requester,

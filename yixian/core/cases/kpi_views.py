@@ -36,6 +36,7 @@ ANCHOR_WORDS = {
     "dispatched_at": gettext_lazy("派单时间"),
     "handle_due": gettext_lazy("办理期限（含延期）"),
     "followed_up_at": gettext_lazy("回访时间"),
+    "at": gettext_lazy("回访时间"),
     "received_at": gettext_lazy("受理时间"),
     "replied_at": gettext_lazy("答复时间"),
 }

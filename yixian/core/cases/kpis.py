@@ -34,6 +34,7 @@ class Kpi:
     kind: str = "rate"  # "rate" (num/den, %) or "average" (num = sum of `value_field`, value = num/den)
     higher_is_better: bool = True
     value_field: str = ""
+    source: str = "case"  # "followup": counted over FollowUp rows (every round's follow-up)
 
 
 def _satisfied() -> list[str]:
@@ -77,13 +78,13 @@ def definitions(now: dt.datetime) -> dict[str, tuple[Kpi, Q, Q]]:
                 Q(replied_on_time=True),
             ),
             (
-                Kpi("satisfaction", gettext_lazy("满意率"), "followed_up_at", _satisfied_words(), gettext_lazy("本期有效回访")),
-                ~Q(satisfaction=""),
+                Kpi("satisfaction", gettext_lazy("满意率"), "at", _satisfied_words(), gettext_lazy("本期有效回访"), source="followup"),
+                Q(),
                 Q(satisfaction__in=_satisfied()),
             ),
             (
-                Kpi("resolution", gettext_lazy("解决率"), "followed_up_at", gettext_lazy("回访确认已解决"), gettext_lazy("本期有效回访")),
-                Q(resolved__isnull=False),
+                Kpi("resolution", gettext_lazy("解决率"), "at", gettext_lazy("回访确认已解决"), gettext_lazy("本期有效回访"), source="followup"),
+                Q(),
                 Q(resolved=True),
             ),
             (
@@ -225,13 +226,15 @@ def compute(
     defs = definitions(now)
     start, end = period.bounds()
     tz = timezone.get_current_timezone()
-    by_anchor: dict[str, list[str]] = {}
+    by_anchor: dict[tuple, list[str]] = {}
     for code in codes:
-        by_anchor.setdefault(defs[code][0].anchor, []).append(code)
+        kpi = defs[code][0]
+        by_anchor.setdefault((kpi.source, kpi.anchor), []).append(code)
     result: dict[tuple, dict[str, Value]] = {}
-    for anchor, anchor_codes in by_anchor.items():
+    for (source, anchor), anchor_codes in by_anchor.items():
         group = []
-        qs = queryset.filter(**{f"{anchor}__gte": start, f"{anchor}__lt": end}).order_by()
+        base = followups_of(queryset) if source == "followup" else queryset
+        qs = base.filter(**{f"{anchor}__gte": start, f"{anchor}__lt": end}).order_by()
         if by_unit:
             group.append("responsible_unit_id")
         if by_month:
@@ -283,11 +286,24 @@ def for_user(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(Q(responsible_unit__in=units) | Q(responsible_unit__isnull=True))
 
 
+def followups_of(queryset: QuerySet) -> QuerySet:
+    """The follow-ups of the cases in `queryset` (all of them when it is not narrowed)."""
+    from .models import FollowUp
+
+    followups = FollowUp.objects.all()
+    return followups.filter(case__in=queryset.values("pk")) if queryset.query.has_filters() else followups
+
+
 def drill(queryset: QuerySet, code: str, part: str, period: Period, *, now=None) -> QuerySet:
     """The cases behind a KPI's numerator (`part="num"`) or denominator (`"den"`)."""
     now = now or timezone.now()
     kpi, den, num = definitions(now)[code]
     start, end = period.bounds()
+    if kpi.source == "followup":  # the cases with a (satisfied / resolved) follow-up in the period
+        followups = followups_of(queryset).filter(at__gte=start, at__lt=end)
+        if part == "num":
+            followups = followups.filter(num)
+        return queryset.filter(pk__in=followups.values("case_id"))
     qs = queryset.filter(**{f"{kpi.anchor}__gte": start, f"{kpi.anchor}__lt": end}).filter(den)
     return qs.filter(num) if part == "num" and kpi.kind == "rate" else qs
 

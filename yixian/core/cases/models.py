@@ -284,6 +284,33 @@ class CaseStep(models.Model):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class FollowUp(models.Model):
+    """One valid follow-up (有效回访). A case reopened after an unsatisfied follow-up is followed
+    up again; the satisfaction and resolution rates count every one of them, so an unsatisfied
+    answer is not overwritten by the next round's."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followups", verbose_name=_("工单"))
+    at = models.DateTimeField(_("回访时间"))
+    responsible_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("责任单位")
+    )
+    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices)
+    resolved = models.BooleanField(_("问题已解决"))
+    by_requester = models.BooleanField(_("诉求人自评"), default=False)
+
+    audit_exclude = True
+    scope_path = "responsible_unit"
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["responsible_unit", "at"], name="followup_kpi")]
+
+    def __str__(self) -> str:
+        return f"{self.get_satisfaction_display()} {self.at:%Y-%m-%d}"
+
+
 def attachment_path(instance, filename: str) -> str:
     import uuid
 

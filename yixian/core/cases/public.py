@@ -58,9 +58,19 @@ def lookup_limit() -> int:
 
 
 # ---------------------------------------------------------------- rate limits
+def client_address(request) -> str:
+    """The client's address: behind the proxy (BEHIND_PROXY=1) the last X-Forwarded-For entry,
+    the one our nginx appended (entries before it come from the client and prove nothing)."""
+    if getattr(settings, "YIXIAN_BEHIND_PROXY", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
 def client_key(request, scope: str) -> str:
     """`public:<scope>:<keyed hash of the client address>`; the address itself is not kept."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request)
     digest = hmac.new(settings.SECRET_KEY.encode(), f"client:{address}".encode(), hashlib.sha256).hexdigest()[:32]
     return f"public:{scope}:{digest}"
 

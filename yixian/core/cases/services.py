@@ -35,6 +35,7 @@ from .models import (
     CaseState,
     CaseStep,
     Channel,
+    FollowUp,
     Notification,
     Priority,
     Satisfaction,
@@ -362,6 +363,14 @@ def _follow_up(step: Step) -> str:
     case.resolved = resolved
     case.followup_note = step.note
     case.followed_up_at = step.now
+    FollowUp.objects.create(
+        case=case,
+        at=step.now,
+        responsible_unit=case.responsible_unit,
+        satisfaction=satisfaction,
+        resolved=resolved,
+        by_requester=step.actor is None,
+    )
     step.actor_unit = case.intake_unit if step.actor else None
     step.data = {"satisfaction": satisfaction, "resolved": resolved}
     if satisfaction == Satisfaction.UNSATISFIED or not resolved:

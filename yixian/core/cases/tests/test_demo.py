@@ -113,6 +113,20 @@ def test_a_second_load_adds_nothing_and_categories_get_their_units():
     assert case.pk > max(Case.objects.exclude(pk=case.pk).values_list("pk", flat=True))
 
 
+def test_the_same_seed_on_the_same_day_gives_the_same_cases():
+    def story():
+        return list(
+            Case.objects.order_by("pk").values_list("received_at", "title", "requester_phone", "state", "responsible_unit__code")
+        )
+
+    load_all(size=120)
+    first = story()
+    Case.objects.filter(duplicate_of__isnull=False).delete()
+    Case.objects.all().delete()
+    load_all(size=120)
+    assert story() == first and len(first) == 120
+
+
 def test_an_administrators_default_unit_is_kept():
     load_all(size=0)
     category = CaseCategory.objects.get(code="R-CITY-STALL")
@@ -271,7 +285,8 @@ def snapshot(cases):
                 )
             )
         notices = sorted((n.unit_id, n.user_id, n.kind, n.message, n.created_at) for n in case.notifications.all())
-        result.append((fields, steps, notices))
+        followups = sorted((f.at, f.responsible_unit_id, f.satisfaction, f.resolved, f.by_requester) for f in case.followups.all())
+        result.append((fields, steps, notices + followups))
     return result
 
 

@@ -414,3 +414,22 @@ def test_a_year_period_adds_up_its_months(client, world, march):
     # K (dispatched in April) joins the year's sign and return denominators
     assert year.total.values["return"].denominator == TOTAL["return"][1] + 1
     assert year.total.values["sign_on_time"].denominator == TOTAL["sign_on_time"][1] + 1
+
+
+def test_every_rounds_follow_up_counts_not_only_the_last(world, new_case):
+    """Unsatisfied, reopened, then satisfied: two valid follow-ups, one satisfied (50%), not 100%."""
+    case = new_case(now="2026-05-04 09:00")
+    step(case, "dispatch", world.dispatcher, "2026-05-04 10:00", target_unit=world.dept)
+    step(case, "sign", world.handler, "2026-05-04 11:00")
+    step(case, "reply", world.handler, "2026-05-05 11:00", note="已处理")
+    step(case, "follow_up", world.dispatcher, "2026-05-06 10:00", satisfaction="unsatisfied", resolved=False)
+    step(case, "sign", world.handler, "2026-05-06 11:00")
+    step(case, "reply", world.handler, "2026-05-07 11:00", note="已彻底整改")
+    step(case, "follow_up", world.dispatcher, "2026-05-08 10:00", satisfaction="satisfied", resolved=True)
+    case.refresh_from_db()
+    assert case.state == "closed" and case.satisfaction == "satisfied"
+    values = kpis.total(scoped(world.dispatcher), kpis.parse_period("2026-05"))
+    assert (values["satisfaction"].numerator, values["satisfaction"].denominator, values["satisfaction"].value) == (1, 2, Decimal("50.00"))
+    assert (values["resolution"].numerator, values["resolution"].denominator) == (1, 2)
+    drilled = kpis.drill(scoped(world.dispatcher), "satisfaction", "den", kpis.parse_period("2026-05"))
+    assert list(drilled) == [case]

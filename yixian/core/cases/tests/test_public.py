@@ -348,3 +348,14 @@ def test_public_pages_load_nothing_from_outside_and_have_no_inline_code(client, 
         assert external_references(html) == [], response.request["PATH_INFO"]
         assert INLINE_SCRIPT.findall(html) == [] and ' style="' not in html
         assert "http" not in response.headers["Content-Security-Policy"]
+
+
+def test_behind_the_proxy_the_limit_follows_the_forwarded_client(settings):
+    from django.test import RequestFactory
+
+    from yixian.core.cases.public import client_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert client_address(request) == "10.0.0.1"  # not behind a proxy: the header proves nothing
+    settings.YIXIAN_BEHIND_PROXY = True
+    assert client_address(request) == "203.0.113.9"  # the entry our nginx appended
