@@ -16,13 +16,15 @@ from yixian.framework.scope import get_scope
 from yixian.framework.validators import mask_value
 
 from . import kpis, selectors, services
-from .models import Case, CaseCategory, CaseStep, Channel, Priority, RequesterKind, Satisfaction
+from .models import Case, CaseCategory, CaseState, CaseStep, Channel, Priority, RequesterKind, Satisfaction
 from .similar import similar_cases
 from .types import case_type_choices
 
+STATE_LABELS = dict(CaseState.choices)
+
 
 class CaseSerializer(serializers.ModelSerializer):
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = serializers.SerializerMethodField(help_text="状态名称")
     handling_unit_name = serializers.CharField(source="handling_unit.name", read_only=True)
     light = serializers.SerializerMethodField(help_text="red / yellow / green / none")
     light_reason = serializers.SerializerMethodField(help_text="红黄绿灯的原因")
@@ -75,6 +77,10 @@ class CaseSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+
+    def get_state_display(self, obj) -> str:
+        # the label from the choices: get_state_display() re-hashes every lazy label per row
+        return str(STATE_LABELS.get(obj.state, obj.state))
 
     def _light(self, obj):
         cache = self.context.setdefault("_lights", {})

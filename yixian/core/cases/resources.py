@@ -42,6 +42,8 @@ class CaseFilterSet(ScopedFilterSet):
         # unit choices: units in scope, first-level ones first (the tree order)
         for name in ("handling_unit", "responsible_unit", "org_unit"):
             self.filters[name].queryset = self.filters[name].queryset.order_by("path")
+        # a category's label names its parent: fetch them together, not one query per choice
+        self.filters["category"].queryset = self.filters["category"].queryset.select_related("parent")
 
     def filter_noop(self, queryset, name, value: str):
         return queryset
