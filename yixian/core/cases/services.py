@@ -211,6 +211,8 @@ def _return(step: Step) -> str:
     from_unit = case.handling_unit
     back_to = case.dispatcher_unit
     case.returns_count += 1
+    case.extension_pending_days = None  # a request to the unit that no longer holds the case lapses
+    case.extension_pending_reason = ""
     case.handling_unit = back_to
     case.handler = None
     step.actor_unit, step.target_unit = from_unit, back_to
@@ -430,6 +432,8 @@ def _merge(step: Step) -> str:
     if into.state == S.CLOSED:
         raise CaseError(_("不能合并到已办结的工单。"), 409, "into")
     case.duplicate_of = into
+    case.extension_pending_days = None
+    case.extension_pending_reason = ""
     case.closed_at = step.now
     case.is_repeat = True
     step.target_unit = into.handling_unit
