@@ -219,44 +219,76 @@ def compute(
 ) -> dict[tuple, dict[str, Value]]:
     """KPIs of the (scoped) `queryset` in `period`: {(unit_id | None, month | None): {code: Value}}.
 
-    One grouped query per anchor field; each returns numerator and denominator counts per
-    group, so memory does not grow with the number of cases.
+    The KPIs anchored on case dates come from ONE grouped query: one pass over the cases in
+    the period by any anchor, grouped by unit and each anchor's month (a few thousand groups
+    at most), folded per anchor here. The follow-up KPIs are one grouped query on FollowUp.
+    Memory holds one row per group, never the cases (bench/cases.py measures it).
     """
+    codes = codes or KPI_CODES
     now = now or timezone.now()
     defs = definitions(now)
     start, end = period.bounds()
     tz = timezone.get_current_timezone()
     by_anchor: dict[tuple, list[str]] = {}
     for code in codes:
-        kpi = defs[code][0]
-        by_anchor.setdefault((kpi.source, kpi.anchor), []).append(code)
-    result: dict[tuple, dict[str, Value]] = {}
+        by_anchor.setdefault((defs[code][0].source, defs[code][0].anchor), []).append(code)
+
+    def month_of(value):
+        if not by_month or value is None:
+            return None
+        return f"{timezone.localtime(value, tz):%Y-%m}" if isinstance(value, dt.datetime) else f"{value:%Y-%m}"
+
+    def aggregates(anchor_codes, where=None):
+        where = Q() if where is None else where
+        result = {}
+        for code in anchor_codes:
+            kpi, den, num = defs[code]
+            result[f"{code}__den"] = Count("pk", filter=where & den)
+            average = kpi.kind == "average"
+            result[f"{code}__num"] = (
+                Sum(kpi.value_field, filter=where & den) if average else Count("pk", filter=where & den & num)
+            )
+        return result
+
+    def add(result, key, anchor_codes, row):
+        bucket = result.setdefault(key, {})
+        for code in anchor_codes:
+            old = bucket.get(code)
+            num, den = row[f"{code}__num"] or 0, row[f"{code}__den"] or 0
+            if old is not None:
+                num, den = num + old.numerator, den + old.denominator
+            bucket[code] = Value(defs[code][0], num, den)
+
+    result: dict[tuple, dict] = {}
+    on_cases = {anchor: c for (source, anchor), c in by_anchor.items() if source == "case"}
+    if on_cases:
+        within = {anchor: Q(**{f"{anchor}__gte": start, f"{anchor}__lt": end}) for anchor in on_cases}
+        qs = queryset.filter(Q(*within.values(), _connector=Q.OR)).order_by()
+        group = ["responsible_unit_id"] if by_unit else []
+        if by_month:
+            qs = qs.annotate(**{f"m{i}": TruncMonth(anchor, tzinfo=tz) for i, anchor in enumerate(on_cases)})
+            group += [f"m{i}" for i in range(len(on_cases))]
+        counted = {}
+        for i, (anchor, anchor_codes) in enumerate(on_cases.items()):
+            counted[f"rows{i}"] = Count("pk", filter=within[anchor])
+            counted.update(aggregates(anchor_codes, within[anchor]))
+        rows = qs.values(*group).annotate(**counted) if group else [qs.aggregate(**counted)]
+        for row in rows:
+            unit = row.get("responsible_unit_id") if by_unit else None
+            for i, (_anchor, anchor_codes) in enumerate(on_cases.items()):
+                if row[f"rows{i}"]:  # a group with no case in the period for this anchor adds nothing
+                    add(result, (unit, month_of(row.get(f"m{i}"))), anchor_codes, row)
     for (source, anchor), anchor_codes in by_anchor.items():
-        group = []
-        base = followups_of(queryset) if source == "followup" else queryset
-        qs = base.filter(**{f"{anchor}__gte": start, f"{anchor}__lt": end}).order_by()
-        if by_unit:
-            group.append("responsible_unit_id")
+        if source == "case":
+            continue
+        qs = followups_of(queryset).filter(**{f"{anchor}__gte": start, f"{anchor}__lt": end}).order_by()
+        group = ["responsible_unit_id"] if by_unit else []
         if by_month:
             qs = qs.annotate(month=TruncMonth(anchor, tzinfo=tz))
             group.append("month")
-        aggregates = {}
-        for code in anchor_codes:
-            kpi, den, num = defs[code]
-            aggregates[f"{code}__den"] = Count("pk", filter=den)
-            if kpi.kind == "average":
-                aggregates[f"{code}__num"] = Sum(kpi.value_field, filter=den)
-            else:
-                aggregates[f"{code}__num"] = Count("pk", filter=den & num)
-        rows = qs.values(*group).annotate(**aggregates) if group else [qs.aggregate(**aggregates)]
+        rows = qs.values(*group).annotate(**aggregates(anchor_codes)) if group else [qs.aggregate(**aggregates(anchor_codes))]
         for row in rows:
-            unit = row.get("responsible_unit_id") if by_unit else None
-            month = row.get("month") if by_month else None
-            if month is not None:
-                month = f"{timezone.localtime(month, tz):%Y-%m}" if isinstance(month, dt.datetime) else f"{month:%Y-%m}"
-            bucket = result.setdefault((unit, month), {})
-            for code in anchor_codes:
-                bucket[code] = Value(defs[code][0], row[f"{code}__num"] or 0, row[f"{code}__den"] or 0)
+            add(result, (row.get("responsible_unit_id") if by_unit else None, month_of(row.get("month"))), anchor_codes, row)
     for bucket in result.values():
         for code in codes:
             bucket.setdefault(code, Value(defs[code][0], 0, 0))
