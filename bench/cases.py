@@ -6,8 +6,7 @@ months, then prints:
 
 (a) the KPI computation behind the KPI page and API (`kpis.compute(qs, a 12-month period,
     by_unit=True, by_month=True)`) against the fastest of two hand-written SQL versions of the
-    same numerators and denominators (checked equal), and `compute_one_pass` below, a proposed
-    replacement that reads the cases once (checked equal to kpis.compute in every grouping);
+    same numerators and denominators (checked equal);
 (b) a department handler's work list (`queue=to_handle`) through the API (50 rows a page) and
     the HTML page (25 rows a page): p50/p95 server time with django.test.Client, the ratio to
     a bare Django view that runs the best hand-written SQL for the same 50 rows and returns
@@ -692,88 +691,6 @@ def same_figures(orm: dict, hand: dict) -> tuple[bool, str]:
     return True, f"{len(keys)} unit-months × {len(next(iter(orm.values())))} KPIs"
 
 
-def compute_one_pass(queryset, period, *, now=None, by_unit=True, by_month=False, codes=None):
-    """A proposed drop-in for kpis.compute: the KPIs anchored on case dates from one grouped
-    query (one pass over the cases, grouped by unit and each anchor's month: a few thousand
-    groups), folded per anchor in Python; the follow-up KPIs as before. The bench checks it
-    gives kpis.compute's figures and times it next to it."""
-    from django.db.models import Count, Q, Sum
-    from django.db.models.functions import TruncMonth
-    from django.utils import timezone
-
-    from yixian.core.cases import kpis
-
-    codes = codes or kpis.KPI_CODES
-    now = now or timezone.now()
-    defs = kpis.definitions(now)
-    start, end = period.bounds()
-    tz = timezone.get_current_timezone()
-    by_anchor: dict[tuple, list[str]] = {}
-    for code in codes:
-        by_anchor.setdefault((defs[code][0].source, defs[code][0].anchor), []).append(code)
-
-    def month_of(value):
-        if not by_month or value is None:
-            return None
-        return f"{timezone.localtime(value, tz):%Y-%m}" if isinstance(value, dt.datetime) else f"{value:%Y-%m}"
-
-    def aggregates(anchor_codes, where=None):
-        where = Q() if where is None else where
-        result = {}
-        for code in anchor_codes:
-            kpi, den, num = defs[code]
-            result[f"{code}__den"] = Count("pk", filter=where & den)
-            average = kpi.kind == "average"
-            result[f"{code}__num"] = (
-                Sum(kpi.value_field, filter=where & den) if average else Count("pk", filter=where & den & num)
-            )
-        return result
-
-    def add(result, key, anchor_codes, row):
-        bucket = result.setdefault(key, {})
-        for code in anchor_codes:
-            old = bucket.get(code)
-            num, den = row[f"{code}__num"] or 0, row[f"{code}__den"] or 0
-            if old is not None:
-                num, den = num + old.numerator, den + old.denominator
-            bucket[code] = kpis.Value(defs[code][0], num, den)
-
-    result: dict[tuple, dict] = {}
-    on_cases = {anchor: c for (source, anchor), c in by_anchor.items() if source == "case"}
-    if on_cases:
-        within = {anchor: Q(**{f"{anchor}__gte": start, f"{anchor}__lt": end}) for anchor in on_cases}
-        qs = queryset.filter(Q(*within.values(), _connector=Q.OR)).order_by()
-        group = ["responsible_unit_id"] if by_unit else []
-        if by_month:
-            qs = qs.annotate(**{f"m{i}": TruncMonth(anchor, tzinfo=tz) for i, anchor in enumerate(on_cases)})
-            group += [f"m{i}" for i in range(len(on_cases))]
-        counted = {}
-        for i, (anchor, anchor_codes) in enumerate(on_cases.items()):
-            counted[f"rows{i}"] = Count("pk", filter=within[anchor])
-            counted.update(aggregates(anchor_codes, within[anchor]))
-        rows = qs.values(*group).annotate(**counted) if group else [qs.aggregate(**counted)]
-        for row in rows:
-            unit = row.get("responsible_unit_id") if by_unit else None
-            for i, (_anchor, anchor_codes) in enumerate(on_cases.items()):
-                if row[f"rows{i}"]:  # a group with no case in the period for this anchor adds nothing
-                    add(result, (unit, month_of(row.get(f"m{i}"))), anchor_codes, row)
-    for (source, anchor), anchor_codes in by_anchor.items():
-        if source == "case":
-            continue
-        qs = kpis.followups_of(queryset).filter(**{f"{anchor}__gte": start, f"{anchor}__lt": end}).order_by()
-        group = ["responsible_unit_id"] if by_unit else []
-        if by_month:
-            qs = qs.annotate(month=TruncMonth(anchor, tzinfo=tz))
-            group.append("month")
-        rows = qs.values(*group).annotate(**aggregates(anchor_codes)) if group else [qs.aggregate(**aggregates(anchor_codes))]
-        for row in rows:
-            add(result, (row.get("responsible_unit_id") if by_unit else None, month_of(row.get("month"))), anchor_codes, row)
-    for bucket in result.values():
-        for code in codes:
-            bucket.setdefault(code, kpis.Value(defs[code][0], 0, 0))
-    return result
-
-
 # ---------------------------------------------------------------- (b) the floor view
 FLOOR_COLUMNS = (
     "c.id, c.number, c.case_type, c.category_id, c.title, c.description, c.priority, c.channel, c.requester_kind, "
@@ -865,13 +782,6 @@ def measure(n: int, world: World, clock: Clock, sql: Sql, *, full: bool) -> dict
 
     values = orm()
     result["kpi_groups"] = len(values)
-    for by_unit in (True, False):  # the proposal gives the same figures, however grouped
-        for by_month in (True, False):
-            mine = compute_one_pass(qs, period, now=clock.now, by_unit=by_unit, by_month=by_month)
-            theirs = kpis.compute(qs, period, now=clock.now, by_unit=by_unit, by_month=by_month)
-            ok, detail = same_figures(orm_figures(theirs), orm_figures(mine))
-            if not ok:
-                raise AssertionError(f"compute_one_pass differs (by_unit={by_unit}, by_month={by_month}): {detail}")
     for name, text in candidates.items():
         ok, detail = same_figures(orm_figures(values), kpi_rows_to_figures(hand(text)()))
         if not ok:
@@ -898,7 +808,6 @@ def measure(n: int, world: World, clock: Clock, sql: Sql, *, full: bool) -> dict
     if jit:
         execute("SET jit = off")
     result["kpi_orm"] = timed(orm, kpi_repeat)
-    result["kpi_one_pass"] = timed(lambda: compute_one_pass(qs, period, now=clock.now, by_unit=True, by_month=True), kpi_repeat)
     result["kpi_sql"] = {name: timed(hand(text), kpi_repeat) for name, text in candidates.items()}
     if jit:
         execute("RESET jit")
@@ -992,10 +901,6 @@ def report(results: list[dict], clock: Clock) -> None:
     print(
         f"  kpis.compute (page and API)          p50 {o50:8.0f} ms  p95 {o95:8.0f} ms  ratio {o50 / best[1][0]:4.2f}x  "
         f"queries {large['kpi_queries']}"
-    )
-    p50, p95 = large["kpi_one_pass"]
-    print(
-        f"  proposal: compute_one_pass (bench)   p50 {p50:8.0f} ms  p95 {p95:8.0f} ms  ratio {p50 / best[1][0]:4.2f}x  same figures"
     )
     later, small_later = large["later_page"], small["later_page"]
     print(

@@ -173,8 +173,6 @@ class CaseViewSet(ReadOnlyResourceViewSet):
         scope = get_scope(request.user)
         if not scope.contains_unit(data["intake_unit"]):
             raise PermissionDenied(_("受理单位不在您的数据范围内。"))
-        if data.get("org_unit") and not (scope.contains_unit(data["org_unit"]) or scope.everything):
-            pass  # a case may be about a place outside the receiving unit (it is dispatched there)
         try:
             case = services.receive_case(actor=request.user, **data)
         except services.CaseError as exc:

@@ -45,18 +45,8 @@ class CaseListView(ObjectListView):
         ctx["current_queue"] = current
         ctx["can_add"] = user.has_perm("cases.add_case")
         ctx["add_url"] = reverse("cases:case_intake")
-        ctx["kpi_url"] = reverse("cases:kpis") if _has_url("cases:kpis") else ""
+        ctx["kpi_url"] = reverse("cases:kpis")
         return ctx
-
-
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 class CaseDetailView(ObjectDetailView):
