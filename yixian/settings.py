@@ -56,6 +56,10 @@ YIXIAN_APPS = [
     "yixian.core.dataio",
     "yixian.core.calendar",
     "yixian.core.cases",
+    "yixian.core.activities",
+    "yixian.core.indicators",
+    "yixian.core.reports",
+    "yixian.modules.projects",
     "yixian.modules.riders",
 ]
 

@@ -8,9 +8,7 @@ querysets, so a figure and the list behind it cannot disagree.
 
 from __future__ import annotations
 
-import calendar as pycalendar
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,8 +16,9 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from yixian.framework.periods import Period, PeriodError, parse_period  # noqa: F401  (re-exported)
 
 from .models import Satisfaction
 
@@ -68,42 +67,96 @@ def definitions(now: dt.datetime) -> dict[str, tuple[Kpi, Q, Q]]:
         k.code: (k, den, num)
         for k, den, num in [
             (
-                Kpi("sign_on_time", gettext_lazy("按时签收率"), "dispatched_at", gettext_lazy("按时签收的工单"), gettext_lazy("本期派单且应签收的工单")),
+                Kpi(
+                    "sign_on_time",
+                    gettext_lazy("按时签收率"),
+                    "dispatched_at",
+                    gettext_lazy("按时签收的工单"),
+                    gettext_lazy("本期派单且应签收的工单"),
+                ),
                 signed,
                 Q(signed_on_time=True),
             ),
             (
-                Kpi("close_on_time", gettext_lazy("按时办结率"), "handle_due", gettext_lazy("在（延期后）期限内答复的工单"), gettext_lazy("办理期限在本期的工单")),
+                Kpi(
+                    "close_on_time",
+                    gettext_lazy("按时办结率"),
+                    "handle_due",
+                    gettext_lazy("在（延期后）期限内答复的工单"),
+                    gettext_lazy("办理期限在本期的工单"),
+                ),
                 due,
                 Q(replied_on_time=True),
             ),
             (
-                Kpi("satisfaction", gettext_lazy("满意率"), "at", _satisfied_words(), gettext_lazy("本期有效回访"), source="followup"),
+                Kpi(
+                    "satisfaction",
+                    gettext_lazy("满意率"),
+                    "at",
+                    _satisfied_words(),
+                    gettext_lazy("本期有效回访"),
+                    source="followup",
+                ),
                 Q(),
                 Q(satisfaction__in=_satisfied()),
             ),
             (
-                Kpi("resolution", gettext_lazy("解决率"), "at", gettext_lazy("回访确认已解决"), gettext_lazy("本期有效回访"), source="followup"),
+                Kpi(
+                    "resolution",
+                    gettext_lazy("解决率"),
+                    "at",
+                    gettext_lazy("回访确认已解决"),
+                    gettext_lazy("本期有效回访"),
+                    source="followup",
+                ),
                 Q(),
                 Q(resolved=True),
             ),
             (
-                Kpi("return", gettext_lazy("退单率"), "dispatched_at", gettext_lazy("被退单过的工单"), gettext_lazy("本期派单的工单"), higher_is_better=False),
+                Kpi(
+                    "return",
+                    gettext_lazy("退单率"),
+                    "dispatched_at",
+                    gettext_lazy("被退单过的工单"),
+                    gettext_lazy("本期派单的工单"),
+                    higher_is_better=False,
+                ),
                 Q(dispatched_at__isnull=False),
                 Q(returns_count__gt=0),
             ),
             (
-                Kpi("overdue", gettext_lazy("超期率"), "handle_due", gettext_lazy("超过期限才答复或仍未答复"), gettext_lazy("办理期限在本期的工单"), higher_is_better=False),
+                Kpi(
+                    "overdue",
+                    gettext_lazy("超期率"),
+                    "handle_due",
+                    gettext_lazy("超过期限才答复或仍未答复"),
+                    gettext_lazy("办理期限在本期的工单"),
+                    higher_is_better=False,
+                ),
                 due,
                 Q(replied_on_time=False) | Q(replied_at__isnull=True),
             ),
             (
-                Kpi("extension", gettext_lazy("延期率"), "handle_due", gettext_lazy("延期过的工单"), gettext_lazy("办理期限在本期的工单"), higher_is_better=False),
+                Kpi(
+                    "extension",
+                    gettext_lazy("延期率"),
+                    "handle_due",
+                    gettext_lazy("延期过的工单"),
+                    gettext_lazy("办理期限在本期的工单"),
+                    higher_is_better=False,
+                ),
                 due,
                 Q(extensions_count__gt=0),
             ),
             (
-                Kpi("repeat", gettext_lazy("重复诉求率"), "received_at", gettext_lazy("同一诉求人 30 日内同一事项再次反映"), gettext_lazy("本期受理的工单"), higher_is_better=False),
+                Kpi(
+                    "repeat",
+                    gettext_lazy("重复诉求率"),
+                    "received_at",
+                    gettext_lazy("同一诉求人 30 日内同一事项再次反映"),
+                    gettext_lazy("本期受理的工单"),
+                    higher_is_better=False,
+                ),
                 Q(),
                 Q(is_repeat=True),
             ),
@@ -125,64 +178,20 @@ def definitions(now: dt.datetime) -> dict[str, tuple[Kpi, Q, Q]]:
     }
 
 
-KPI_CODES = ("sign_on_time", "close_on_time", "satisfaction", "resolution", "return", "overdue", "extension", "repeat", "handling_days")
+KPI_CODES = (
+    "sign_on_time",
+    "close_on_time",
+    "satisfaction",
+    "resolution",
+    "return",
+    "overdue",
+    "extension",
+    "repeat",
+    "handling_days",
+)
 
 
 # ---------------------------------------------------------------- periods
-@dataclass(frozen=True)
-class Period:
-    code: str
-    start: dt.date  # inclusive
-    end: dt.date  # exclusive
-
-    @property
-    def label(self) -> str:
-        if len(self.code) == 4:
-            return _("%(y)s 年") % {"y": self.code}
-        year, month = self.code.split("-")
-        return _("%(y)s 年 %(m)s 月") % {"y": year, "m": int(month)}
-
-    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        tz = timezone.get_current_timezone()
-        return (
-            dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
-            dt.datetime.combine(self.end, dt.time.min, tzinfo=tz),
-        )
-
-    def months(self) -> list[Period]:
-        result, day = [], self.start
-        while day < self.end:
-            nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            result.append(Period(f"{day:%Y-%m}", day, nxt))
-            day = nxt
-        return result
-
-
-class PeriodError(ValueError):
-    pass
-
-
-def parse_period(text: str | None, today: dt.date | None = None) -> Period:
-    """"2026-10" (a month) or "2026" (a year); refuses malformed text and the future."""
-    today = today or timezone.localdate()
-    text = (text or "").strip() or f"{today:%Y-%m}"
-    if not (re.fullmatch(r"\d{4}", text) or (re.fullmatch(r"\d{4}-\d{2}", text) and 1 <= int(text[5:]) <= 12)):
-        raise PeriodError(_("统计期“%(p)s”格式不对，应为“2026-10”（月）或“2026”（年）。") % {"p": text})
-    year = int(text[:4])
-    # checked before building dates: year 0 or 9999 would not make a date at all
-    if year > today.year:
-        raise PeriodError(_("统计期 %(p)s 尚未到来。") % {"p": text})
-    if year < 2000:
-        raise PeriodError(_("统计期 %(p)s 太早。") % {"p": text})
-    if len(text) == 4:
-        period = Period(text, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
-    else:
-        month = int(text[5:])
-        last = pycalendar.monthrange(year, month)[1]
-        period = Period(text, dt.date(year, month, 1), dt.date(year, month, last) + dt.timedelta(days=1))
-    if period.start > today:
-        raise PeriodError(_("统计期 %(p)s 尚未到来。") % {"p": text})
-    return period
 
 
 # ---------------------------------------------------------------- values
