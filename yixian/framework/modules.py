@@ -17,7 +17,7 @@ class ModuleConfig(AppConfig):
     Declares: `icon` and `order` for the menu, `menu` (extra MenuItems beyond the generic
     pages of its resources), and submodules imported on start when present:
     `resources` (generic pages/API/import/export), `demo` (a `load(ctx)` seeder),
-    `home` (home-page cards), `indicators` and `case_types` (filled by later modules).
+    `home` (home-page cards), `indicators`, `case_types`, `signals` and `tasks` (periodic jobs).
     """
 
     default = False  # the base itself is never an app's config; subclasses are (see below)
@@ -25,7 +25,7 @@ class ModuleConfig(AppConfig):
     order = 50
     menu: tuple[MenuItem, ...] = ()
     demo_order = 100
-    hook_modules = ("resources", "home", "indicators", "case_types", "signals")
+    hook_modules = ("resources", "home", "indicators", "case_types", "signals", "tasks")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -36,6 +36,17 @@ class Seeder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A background task the worker enqueues every `every` seconds (a module's `tasks.py`
+    declares it with `registry.add_periodic(PeriodicJob(...))`). The task must be idempotent."""
+
+    key: str
+    task: object  # a django-tasks Task taking no arguments
+    every: float  # seconds
+    label: str = ""
+
+
 @dataclass
 class Registry:
     modules: dict = field(default_factory=dict)
@@ -44,6 +55,7 @@ class Registry:
     home_cards: list = field(default_factory=list)
     case_types: list = field(default_factory=list)
     indicators: list = field(default_factory=list)
+    periodic: list = field(default_factory=list)
 
     def register_module(self, config) -> None:
         self.modules[config.label] = config
@@ -68,6 +80,9 @@ class Registry:
     def add_home_card(self, card: HomeCard) -> None:
         if all(c.key != card.key for c in self.home_cards):
             self.home_cards.append(card)
+
+    def add_periodic(self, job: PeriodicJob) -> None:
+        self.periodic = [j for j in self.periodic if j.key != job.key] + [job]
 
     def ordered_modules(self) -> list:
         return sorted(self.modules.values(), key=lambda m: (m.order, m.label))

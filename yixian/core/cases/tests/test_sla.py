@@ -11,10 +11,11 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from yixian.core.cases import services, tasks
-from yixian.core.cases.management.commands.worker import enqueue_sweep, make_worker
+from yixian.core.cases.management.commands.worker import enqueue_periodic, enqueue_sweep, make_worker
 from yixian.core.cases.models import Case, CaseStep, Notification
 from yixian.core.cases.selectors import light
 from yixian.core.cases.tasks import sla_sweep
+from yixian.framework.registry import PeriodicJob, registry
 
 from .conftest import at
 
@@ -243,3 +244,14 @@ def test_the_scheduler_does_not_pile_up_sweeps():
     assert enqueue_sweep() is True
     assert enqueue_sweep() is False  # one is still waiting for the worker
     assert DBTaskResult.objects.filter(task_path=sla_sweep.module_path).count() == 1
+
+
+def test_periodic_jobs_are_enqueued_on_their_own_interval(monkeypatch):
+    monkeypatch.setattr(registry, "periodic", [PeriodicJob(key="test.sweep", task=sla_sweep, every=3600)])
+    last: dict = {}
+    assert enqueue_periodic(last, at=1000.0) == ["test.sweep"]
+    assert enqueue_periodic(last, at=1000.0 + 3599) == []  # not due yet
+    DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)
+    assert enqueue_periodic(last, at=1000.0 + 3600) == ["test.sweep"]  # due again
+    assert enqueue_periodic(last, at=1000.0 + 7200) == []  # due, but the last run still waits in the queue
+    assert DBTaskResult.objects.filter(task_path=sla_sweep.module_path).count() == 2

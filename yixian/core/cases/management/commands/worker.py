@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connections
@@ -32,20 +33,40 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from yixian.core.cases.tasks import parse_now, sla_sweep, sweep
+from yixian.framework.registry import registry
 
 logger = logging.getLogger("yixian.core.cases.worker")
 
 
-def enqueue_sweep(*, keep_days: int = 7) -> bool:
-    """Enqueue one SLA sweep unless one is already waiting; drop finished sweeps older than
-    `keep_days`. Returns whether a sweep was enqueued."""
-    sweeps = DBTaskResult.objects.filter(task_path=sla_sweep.module_path, backend_name=sla_sweep.backend)
-    if sweeps.filter(status=TaskResultStatus.READY).exists():
+def enqueue_once(task, *, keep_days: int = 7) -> bool:
+    """Enqueue `task` unless a run of it is already waiting; drop its finished runs older than
+    `keep_days`. Returns whether it was enqueued."""
+    runs = DBTaskResult.objects.filter(task_path=task.module_path, backend_name=task.backend)
+    if runs.filter(status=TaskResultStatus.READY).exists():
         return False
-    sla_sweep.enqueue()
+    task.enqueue()
     cutoff = timezone.now() - dt.timedelta(days=keep_days)
-    sweeps.filter(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff).delete()
+    runs.filter(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff).delete()
     return True
+
+
+def enqueue_sweep(*, keep_days: int = 7) -> bool:
+    """Enqueue one SLA sweep unless one is already waiting (see enqueue_once)."""
+    return enqueue_once(sla_sweep, keep_days=keep_days)
+
+
+def enqueue_periodic(last: dict, *, keep_days: int = 7, at: float | None = None) -> list[str]:
+    """Enqueue every registered periodic job (registry.periodic) whose interval has passed
+    since `last[key]` (monotonic seconds; updated in place). Returns the keys enqueued."""
+    at = time.monotonic() if at is None else at
+    done = []
+    for job in registry.periodic:
+        if job.key in last and at - last[job.key] < job.every:
+            continue
+        last[job.key] = at
+        if enqueue_once(job.task, keep_days=keep_days):
+            done.append(job.key)
+    return done
 
 
 def make_worker(*, queue_names: list[str], backend_name: str, poll: float, batch: bool, worker_id: str) -> Worker:
@@ -62,12 +83,16 @@ def make_worker(*, queue_names: list[str], backend_name: str, poll: float, batch
 
 
 class Scheduler(threading.Thread):
-    """Enqueues the SLA sweep at once and then every `interval` seconds until stopped."""
+    """Enqueues the SLA sweep at once and then every `interval` seconds, and each module's
+    periodic job (registry.periodic: light sweeps, indicator snapshots) on its own interval,
+    until stopped."""
 
-    def __init__(self, interval: float, keep_days: int):
+    def __init__(self, interval: float, keep_days: int, *, sla: bool = True):
         super().__init__(name="sla-scheduler", daemon=True)
         self.interval = interval
         self.keep_days = keep_days
+        self.sla = sla
+        self.last: dict[str, float] = {}
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -75,10 +100,12 @@ class Scheduler(threading.Thread):
             while not self.stopping.is_set():
                 close_old_connections()
                 try:
-                    enqueue_sweep(keep_days=self.keep_days)
+                    if self.sla:
+                        enqueue_sweep(keep_days=self.keep_days)
+                    enqueue_periodic(self.last, keep_days=self.keep_days)
                 except Exception:  # the database may be away for a while: try again next time
-                    logger.exception("SLA watch: could not enqueue the sweep")
-                self.stopping.wait(self.interval)
+                    logger.exception("scheduler: could not enqueue the periodic tasks")
+                self.stopping.wait(min([self.interval, *(j.every for j in registry.periodic)]))
         finally:
             connections.close_all()  # this thread's connections
 
@@ -158,6 +185,9 @@ class Command(BaseCommand):
                 _("时限监控：临期提醒 %(due_soon)s 件，超期 %(overdue)s 件，跳过 %(skipped)s 件，失败 %(failed)s 件。") % counts
             )
         if uses_queue:
+            if not options["no_sla"]:
+                for key in enqueue_periodic({}, keep_days=options["keep_days"]):
+                    self.stdout.write(_("定时任务 %(k)s 已排队。") % {"k": key})
             make_worker(queue_names=queue_names, backend_name=backend_name, poll=0, batch=True, worker_id=worker_id).run()
         if failed:
             raise CommandError(_("有 %(n)s 件工单未能处理，详见日志。") % {"n": failed})
