@@ -6,7 +6,7 @@ Then the case engine (bench/cases.py): KPIs and a handler's work list on a year 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yixian make bench
     BENCH_ROWS=200000 make bench    # scale the rider stations
     BENCH_CASES=300000 make bench   # scale the cases (default 1,000,000 on PostgreSQL, 20,000 on SQLite)
-    BENCH_ONLY=cases make bench     # only one of them (stations, cases)
+    BENCH_ONLY=cases make bench     # only one of them (stations, cases, indicators)
 """
 
 import json
@@ -66,6 +66,10 @@ def main():
             from bench import cases
 
             cases.run()
+        if only in ("", "indicators"):
+            from bench import indicators
+
+            indicators.run()
     finally:
         connection.creation.destroy_test_db(db_name, verbosity=0)
 

@@ -8,6 +8,11 @@ It signs in through the login form with the demo logins (password Yixian@2026) a
   login.png     the login page
   home.png      the home page of `leader`
   stations.png  the rider station list of `mishixiang` (米市巷街道)
+  dashboard.png the district dashboard (驾驶舱) of `leader`
+  board.png     the major projects by stage (阶段看板) of `leader`
+  red.png       the page of a red project, with its reasons, blockers and visits (`leader`)
+  group.png     the page of service group SG01 (`fuwuzu`)
+  visit.png     the phone visit form (375x812) of `fuwuzu`
 at 1280x800 in a Chinese-language browser. Chromium is the system one, launched as STACK.md
 prescribes. Console errors, failed requests and requests to other hosts are printed; the
 exit status is 1 if there were any (the screenshots are still written).
@@ -66,11 +71,11 @@ class Session:
         if urlsplit(self.page.url).path.startswith("/accounts/login/"):
             raise SystemExit(f"could not sign in as {username!r} at {self.base} (is the demo data loaded?)")
 
-    def shoot(self, path: Path) -> None:
+    def shoot(self, path: Path, *, full_page: bool = False) -> None:
         self.page.evaluate("document.fonts.ready.then(() => true)")
         self.page.wait_for_timeout(800)  # let chart animations settle
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(path), animations="disabled")
+        self.page.screenshot(path=str(path), animations="disabled", full_page=full_page)
         print(f"saved {path} ({self.page.url})")
 
     def close(self) -> None:
@@ -102,7 +107,28 @@ def main(argv: list[str] | None = None) -> int:
             leader.log_in("leader", args.password)
             leader.goto("/")
             leader.shoot(out / "home.png")
+            leader.goto("/indicators/dashboard/")
+            leader.shoot(out / "dashboard.png", full_page=True)
+            leader.goto("/projects/board/")
+            leader.shoot(out / "board.png")
+            leader.goto("/projects/lights/red/")
+            leader.page.locator(".page-body a[href^='/projects/projects/']").first.click()
+            leader.page.wait_for_load_state("networkidle")
+            leader.shoot(out / "red.png", full_page=True)
             leader.close()
+
+            cadre = Session(browser, base, problems)
+            cadre.log_in("fuwuzu", args.password)
+            cadre.goto("/projects/groups/")
+            cadre.page.locator(".page-body a[href^='/projects/groups/']").first.click()
+            cadre.page.wait_for_load_state("networkidle")
+            cadre.shoot(out / "group.png", full_page=True)
+            cadre.page.set_viewport_size({"width": 375, "height": 812})
+            cadre.goto("/projects/lights/red/")
+            href = cadre.page.locator(".page-body a[href^='/projects/projects/']").first.get_attribute("href")
+            cadre.goto(href.replace("/projects/projects/", "/projects/").rstrip("/") + "/visit/")
+            cadre.shoot(out / "visit.png")
+            cadre.close()
 
             worker = Session(browser, base, problems)
             worker.log_in("mishixiang", args.password)

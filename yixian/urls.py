@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/indicators/", include("yixian.core.indicators.api_urls")),
     path("api/", include(build_router().urls)),
     path("sysadmin/", admin.site.urls),
     *module_urlpatterns(),

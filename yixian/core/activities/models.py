@@ -31,6 +31,15 @@ class Activity(BaseModel):
     kind = models.CharField(_("类型"), max_length=20, choices=ActivityKind.choices, db_index=True)
     title = models.CharField(_("标题"), max_length=150)
     org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="activities", verbose_name=_("所属单位"))
+    area = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所在区域"),
+        help_text=_("活动发生地所在的街道或社区；该单位的人员也能看到此记录。"),
+    )
     subject_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("对象类型")
     )
@@ -44,7 +53,9 @@ class Activity(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("记录人")
     )
 
-    scope_path = "org_unit"
+    # visible to the unit that did it and to the place where it happened (a service group's
+    # visit to a project is seen by the group and by the project's street)
+    scope_path = ("org_unit", "area")
 
     class Meta:
         verbose_name = _("走访与活动")
@@ -70,7 +81,7 @@ class ActivityAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     audit_exclude = True
-    scope_path = "activity__org_unit"
+    scope_path = ("activity__org_unit", "activity__area")
 
     class Meta:
         verbose_name = _("活动附件")

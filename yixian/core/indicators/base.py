@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -141,6 +143,11 @@ class Indicator:
     higher_is_better: bool = True
     order: int = 100
     drill_url: Callable | None = None  # optional: (indicator, query, part) -> URL of a module page listing the records
+    # optional: (query, units) -> {unit pk: Result} — the figure of each of `units` (under the
+    # query's scope and unit) in one grouped count, for rankings; without it, one compute per unit
+    rank: Callable | None = None
+
+    do_not_call_in_templates = True  # a template reads its attributes; it never calls compute()
 
     def __call__(self, q: Query) -> Result:
         return self.compute(q)
@@ -172,3 +179,65 @@ def get(code: str) -> Indicator:
         if indicator.code == code:
             return indicator
     raise KeyError(code)
+
+
+# ---------------------------------------------------------------- shared computation
+_shared: ContextVar[dict | None] = ContextVar("yixian_indicator_shared", default=None)
+_wanted: ContextVar[frozenset | None] = ContextVar("yixian_indicator_wanted", default=None)
+
+
+@contextmanager
+def shared_computation(codes=None):
+    """Within this block, `shared(q, key, fn)` computes `fn()` once per (key, query).
+
+    Several indicators often come from one aggregate (the nine case KPIs are one grouped
+    query): `services.evaluate` opens this block so they are counted together; outside it
+    every call computes afresh (nothing is cached across requests). `codes`: the indicators
+    the block will compute (`wanted_codes()`), so a shared aggregate counts only what they need."""
+    token = _shared.set({}) if _shared.get() is None else None
+    wanted = _wanted.set(frozenset(codes)) if codes is not None else None
+    try:
+        yield
+    finally:
+        if wanted is not None:
+            _wanted.reset(wanted)
+        if token is not None:
+            _shared.reset(token)
+
+
+def wanted_codes() -> frozenset | None:
+    """The codes the current `shared_computation` computes (None: not known, assume all)."""
+    return _wanted.get()
+
+
+def shared(q: Query, key: str, fn: Callable):
+    """`fn()`, computed once per `key` and query inside `shared_computation()`."""
+    memo = _shared.get()
+    if memo is None:
+        return fn()
+    slot = (key, q.scope, q.period, getattr(q.unit, "pk", None), q.now)
+    if slot not in memo:
+        memo[slot] = fn()
+    return memo[slot]
+
+
+def rank_counts(records_of: Callable[[Query], QuerySet], path=None) -> Callable:
+    """A ready `Indicator.rank` for a count indicator computed as
+    `Result.count(q.narrow(records_of(q), path))`: every unit's count from ONE grouped query
+    (rows grouped by the units their `path` lookups reach; a row counts for a unit when any
+    of them lies in the unit's subtree, as `Query.narrow` decides)."""
+    from django.db.models import Count
+
+    def rank(q: Query, units) -> dict:
+        queryset = q.narrow(records_of(q), path)
+        lookup = getattr(queryset.model, "scope_path", "org_unit") if path is None else path
+        lookups = lookup if isinstance(lookup, tuple) else (lookup,)
+        fields = [f"{part}__path" if part else "path" for part in lookups]
+        rows = list(queryset.order_by().values_list(*fields).annotate(n=Count("pk")))
+        result = {}
+        for unit in units:
+            n = sum(row[-1] for row in rows if any(p and p.startswith(unit.path) for p in row[:-1]))
+            result[unit.pk] = Result(n, n)
+        return result
+
+    return rank

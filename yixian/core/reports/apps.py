@@ -11,3 +11,4 @@ class ReportsConfig(ModuleConfig):
     verbose_name = _("工作简报")
     icon = "file-text"
     order = 6
+    role_permissions = {"auditor": ["view_briefingrecord"]}

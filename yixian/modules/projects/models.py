@@ -117,6 +117,14 @@ class LightPolicy(BaseModel):
     def __str__(self) -> str:
         return str(_("亮灯规则"))
 
+    @classmethod
+    def current(cls) -> LightPolicy:
+        """The policy in force: the first row, created with the §6 defaults when there is none."""
+        policy = cls.objects.order_by("pk").first()
+        if policy is None:
+            policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
 
 class Project(BaseModel):
     """A major investment project (重大项目)."""
