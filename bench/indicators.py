@@ -63,6 +63,94 @@ def stations(n: int, world) -> None:
     )
 
 
+DEMO_PROJECTS, DEMO_CADRES, DEMO_VISITS, DEMO_BLOCKERS = 80, 221, 129, 50
+
+
+def projects(factor: int, world, clock) -> dict:
+    """The demo's major projects × `factor`, in bulk: 12 service groups with their cadres
+    (dated memberships), projects across the streets with their light and stage, a 2026
+    annual plan and ten monthly reports each, site visits and blockers (linked to cases)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from yixian.core.activities.models import Activity, ActivityKind
+    from yixian.core.cases.models import Case
+    from yixian.core.orgs.models import CadreType, Membership, OrgUnit, OrgUnitKind, Person
+    from yixian.modules.projects.models import AnnualPlan, Blocker, InvestmentReport, Light, Project, Stage
+
+    for model in (Blocker, InvestmentReport, AnnualPlan, Activity, Project, Membership):
+        model.objects.all().delete()
+    Person.objects.filter(name__startswith="bench干部").delete()
+    groups = []
+    for i in range(1, 13):
+        unit = OrgUnit.objects.filter(code=f"SG{i:02d}").first()
+        groups.append(
+            unit or world.district.add_child(code=f"SG{i:02d}", name=f"第{i}专项服务组", kind=OrgUnitKind.SERVICE_GROUP)
+        )
+        world.district.refresh_from_db()
+    types = [CadreType.PROFESSIONAL] * 143 + [CadreType.SECOND_LINE] * 54 + [CadreType.YOUNG] * 24
+    people = Person.objects.bulk_create(
+        [
+            Person(name=f"bench干部{i:05d}", org_unit=groups[i % 12], cadre_type=types[i % len(types)])
+            for i in range(DEMO_CADRES * factor)
+        ],
+        batch_size=5000,
+    )
+    Membership.objects.bulk_create(
+        [Membership(person=p, org_unit=groups[i % 12], start_date=dt.date(2025, 3, 1)) for i, p in enumerate(people)],
+        batch_size=5000,
+    )
+    lights = [Light.GREEN] * 7 + [Light.YELLOW, Light.RED, Light.GREEN]
+    stages = list(Stage.values)
+    rows = Project.objects.bulk_create(
+        [
+            Project(
+                code=f"BENCH-{i:06d}",
+                name=f"基准项目{i}",
+                owner_name="基准业主",
+                org_unit=world.streets[i % len(world.streets)],
+                lead_department=world.departments[i % len(world.departments)],
+                service_group=groups[i % 12],
+                total_investment=Decimal("100000"),
+                stage=stages[i % len(stages)],
+                light=lights[i % len(lights)],
+                light_reason="基准",
+            )
+            for i in range(DEMO_PROJECTS * factor)
+        ],
+        batch_size=5000,
+    )
+    AnnualPlan.objects.bulk_create([AnnualPlan(project=p, year=2026, amount=Decimal("12000")) for p in rows], batch_size=5000)
+    InvestmentReport.objects.bulk_create(
+        [InvestmentReport(project=p, month=dt.date(2026, m, 1), amount=Decimal("950.5")) for p in rows for m in range(1, 11)],
+        batch_size=5000,
+    )
+    subject = ContentType.objects.get_for_model(Project)
+    today = clock.now.date()
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                kind=ActivityKind.VISIT,
+                title="走访",
+                org_unit=p.service_group,
+                area=p.org_unit,
+                subject_type=subject,
+                subject_id=str(p.pk),
+                occurred_on=today - dt.timedelta(days=i % 300),
+            )
+            for i, p in enumerate(rows[i % len(rows)] for i in range(DEMO_VISITS * factor))
+        ],
+        batch_size=5000,
+    )
+    cases = list(Case.objects.order_by("pk").values_list("pk", flat=True)[: DEMO_BLOCKERS * factor])
+    Blocker.objects.bulk_create(
+        [Blocker(project=rows[i % len(rows)], case_id=pk, kind="other") for i, pk in enumerate(cases)], batch_size=5000
+    )
+    return {"projects": len(rows), "cadres": len(people), "blockers": len(cases)}
+
+
 def dashboard_plan():
     """(figure codes, ranking codes) of the district dashboard: its default items."""
     from yixian.core.indicators import base, services
@@ -127,13 +215,15 @@ def run() -> None:
     for factor, n in ((1, small), (10, large)):
         counts = case_bench.generate(n, world, clock, sql)
         stations(DEMO_STATIONS * factor, world)
+        counts.update(projects(factor, world, clock))
         result = measure(q, codes, rankings)
         result.update(factor=factor, cases=counts["cases"], stations=DEMO_STATIONS * factor)
         result["figures"] = measure(q, codes, [])
         result["by_ranking"] = {code: measure(q, [], [code]) for code in rankings}
         results.append(result)
         print(
-            f"  {factor:>2}×: {counts['cases']:,} cases, {DEMO_STATIONS * factor} stations — "
+            f"  {factor:>2}×: {counts['cases']:,} cases, {DEMO_STATIONS * factor} stations, {counts['projects']:,} projects, "
+            f"{counts['cadres']:,} cadres, {counts['blockers']:,} blockers — "
             f"dashboard p50 {result['orm'][0]:.1f} ms (p95 {result['orm'][1]:.1f}), "
             f"the same SQL by hand p50 {result['hand'][0]:.1f} ms; {result['queries']} queries"
         )

@@ -233,11 +233,16 @@ def rank_counts(records_of: Callable[[Query], QuerySet], path=None) -> Callable:
         lookup = getattr(queryset.model, "scope_path", "org_unit") if path is None else path
         lookups = lookup if isinstance(lookup, tuple) else (lookup,)
         fields = [f"{part}__path" if part else "path" for part in lookups]
-        rows = list(queryset.order_by().values_list(*fields).annotate(n=Count("pk")))
-        result = {}
-        for unit in units:
-            n = sum(row[-1] for row in rows if any(p and p.startswith(unit.path) for p in row[:-1]))
-            result[unit.pk] = Result(n, n)
-        return result
+        rows = queryset.order_by().values_list(*fields).annotate(n=Count("pk"))
+        # a unit's subtree is a path prefix: look each row's paths up by their prefixes of
+        # the units' path lengths (no units × rows scan)
+        by_path = {unit.path: unit.pk for unit in units}
+        lengths = sorted({len(path) for path in by_path})
+        counts = dict.fromkeys((unit.pk for unit in units), 0)
+        for *paths, n in rows:
+            hit = {by_path[p[:k]] for p in paths if p for k in lengths if p[:k] in by_path}
+            for pk in hit:
+                counts[pk] += n
+        return {pk: Result(n, n) for pk, n in counts.items()}
 
     return rank

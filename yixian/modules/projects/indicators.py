@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from yixian.core.indicators.base import Indicator, Query, Result, rank_counts, register
+from yixian.core.indicators.base import Indicator, Query, Result, rank_counts, register, shared
 from yixian.core.orgs.models import CadreType
 
 from .models import AnnualPlan, Blocker, InvestmentReport, Light, LightRecord, Project, ProjectStatus, Stage
@@ -135,18 +135,30 @@ def _groups(q: Query) -> Result:
     return Result.count(q.narrow(OrgUnit.objects.filter(kind=OrgUnitKind.SERVICE_GROUP, is_active=True)))
 
 
+def _group_people(q: Query):
+    """The people with an active membership (on q.as_of) in an active service group, in scope."""
+    from yixian.core.orgs.models import Membership, OrgUnitKind, Person
+
+    memberships = q.narrow(
+        Membership.objects.active(q.as_of).filter(org_unit__kind=OrgUnitKind.SERVICE_GROUP, org_unit__is_active=True),
+        path="org_unit",
+    )
+    return Person.objects.filter(pk__in=memberships.values("person_id"))
+
+
 def _members(cadre_type: str | None = None):
     def compute(q: Query) -> Result:
-        from yixian.core.orgs.models import Membership, OrgUnitKind, Person
+        from django.db.models import Count
 
-        memberships = q.narrow(
-            Membership.objects.active(q.as_of).filter(org_unit__kind=OrgUnitKind.SERVICE_GROUP, org_unit__is_active=True),
-            path="org_unit",
+        people = _group_people(q)
+        # one grouped count serves groups.members and every groups.cadres.* of a dashboard
+        by_type = shared(
+            q, "groups.people_by_type", lambda: dict(people.order_by().values_list("cadre_type").annotate(n=Count("pk")))
         )
-        people = Person.objects.filter(pk__in=memberships.values("person_id"))
         if cadre_type:
-            people = people.filter(cadre_type=cadre_type)
-        n = people.count()
+            n = by_type.get(cadre_type, 0)
+            return Result(value=n, numerator=n, records=people.filter(cadre_type=cadre_type))
+        n = sum(by_type.values())
         return Result(value=n, numerator=n, records=people)
 
     return compute
