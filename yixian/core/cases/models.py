@@ -192,9 +192,19 @@ class Case(BaseModel):
     )
     source_id = models.CharField(_("来源记录"), max_length=40, blank=True)
     source = GenericForeignKey("source_type", "source_id")
+    watch_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("关注单位"),
+        help_text=_("提出该事项、需跟踪办理情况的单位（如提出项目堵点的专项服务组），可查看该工单"),
+    )
 
-    # A case belongs to its place, its current handling unit and the unit that received it.
-    scope_path = ("org_unit", "handling_unit", "intake_unit")
+    # A case belongs to its place, its current handling unit, the unit that received it and
+    # the unit that raised it on a module's record and follows it (a blocker's service group).
+    scope_path = ("org_unit", "handling_unit", "intake_unit", "watch_unit")
     sensitive_fields = ("requester_name", "requester_phone")
 
     class Meta:

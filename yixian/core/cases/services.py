@@ -635,13 +635,15 @@ def receive_case(
     source=None,
     files: Iterable = (),
     dispatch_to=None,
+    watch_unit=None,
     now: dt.datetime | None = None,
     actor_name: str = "",
 ) -> Case:
     """受理: record a new case (and, for a module's own cases, dispatch it at once).
 
     `actor` None means the public or a module acting as the system; permission checks for
-    staff intake are the caller's (views check `cases.add_case` and scope).
+    staff intake are the caller's (views check `cases.add_case` and scope). `watch_unit`: the
+    unit that raised the case on a module's record and follows it (it may read the case).
     """
     kind = get_case_type(case_type)
     if kind is None:
@@ -681,6 +683,7 @@ def receive_case(
             address=address.strip()[:200],
             intake_unit=intake_unit,
             handling_unit=intake_unit,
+            watch_unit=watch_unit,
             received_at=now,
             round_started_at=now,
             keywords=keywords_for(f"{title} {description}"),

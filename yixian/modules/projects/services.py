@@ -529,6 +529,7 @@ def raise_blocker(
                 source=locked,
                 files=files,
                 dispatch_to=department,
+                watch_unit=locked.service_group,
                 now=now,
             )
             blocker = Blocker.objects.create(

@@ -157,9 +157,15 @@ def test_raising_a_blocker_creates_the_case_for_the_department(world):
     assert case.attachments.count() == 1
     page = client.get(detail(world.project)).content.decode()
     assert "施工用电接入迟迟未批" in page and case.number in page and "区发改局" in page
-    # those who may open the case get a link to its page
-    for user in (world.handler, world.leader):
-        assert reverse("cases:case_detail", args=[case.pk]) in login(user).get(detail(world.project)).content.decode()
+    # those who may open the case get a link to its page: the department, the leader, and the
+    # service group that raised it (it follows the case: the group is the case's watch unit)
+    assert case.watch_unit == world.sg1
+    case_url = reverse("cases:case_detail", args=[case.pk])
+    for user in (world.handler, world.leader, world.cadre):
+        assert case_url in login(user).get(detail(world.project)).content.decode()
+    assert client.get(case_url).status_code == 200
+    # another group's cadre sees neither the project nor the case
+    assert login(world.cadre2).get(case_url).status_code == 404
     group = client.get(reverse("projects:group_detail", args=[world.sg1.pk])).content.decode()
     assert "施工用电接入迟迟未批" in group
     # the department's handler sees it in the work list
