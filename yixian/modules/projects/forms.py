@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from yixian.core.cases.forms import MultipleFileField, MultipleFileInput
 from yixian.core.cases.models import Priority
-from yixian.core.orgs.models import Membership, OrgUnit, OrgUnitKind, Person
+from yixian.core.orgs.models import OrgUnit, OrgUnitKind, Person
 from yixian.framework.forms import ScopedModelForm
 
-from . import services
+from . import selectors, services
 from .models import AnnualPlan, BlockerKind, InvestmentReport, Project
 
 PROJECT_FORM_FIELDS = (
@@ -287,12 +287,8 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, project: Project, user, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        people = Membership.objects.active(today).filter(org_unit__in=[u for u in (project.service_group, project.org_unit) if u])
-        ids = set(people.values_list("person_id", flat=True)) | set(project.cadres.values_list("pk", flat=True))
         me = getattr(user, "person", None)
-        if me is not None:
-            ids.add(me.pk)
-        self.fields["participants"].queryset = Person.objects.filter(pk__in=ids).order_by("name")
+        self.fields["participants"].queryset = selectors.visit_candidates(project, user=user, today=today)
         self.fields["blocker_department"].queryset = units_of(OrgUnitKind.DEPARTMENT)
         if not self.is_bound:
             self.fields["occurred_on"].initial = today

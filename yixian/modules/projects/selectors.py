@@ -151,6 +151,20 @@ def blocker_on_time(queryset: QuerySet, now: dt.datetime) -> Result:
     return Result.rate_of(due, Q(case__replied_at__isnull=False, case__replied_on_time=True))
 
 
+def visit_candidates(project, *, user=None, today: dt.date) -> QuerySet:
+    """Who may be named as a participant of a visit to `project`: the active members of its
+    service group and its street, its serving cadres, and the user recording the visit."""
+    from yixian.core.orgs.models import Membership, Person
+
+    units = [u for u in (project.service_group_id, project.org_unit_id) if u]
+    members = Membership.objects.active(today).filter(org_unit__in=units).values("person_id")
+    condition = Q(pk__in=members) | Q(pk__in=project.cadres.values("pk"))
+    me = getattr(user, "person_id", None)
+    if me:
+        condition |= Q(pk=me)
+    return Person.objects.filter(condition).order_by("name", "pk")
+
+
 def group_summary(group, *, user, today: dt.date) -> dict:
     """A service group's page: members, counts by cadre type, its projects by light, open
     blockers, on-time resolution rate and visits this month."""

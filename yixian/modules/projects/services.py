@@ -574,12 +574,17 @@ def log_visit(
         raise ProjectError(_("走访日期 %(d)s 晚于今天。") % {"d": occurred_on.isoformat()}, "occurred_on")
     if not findings:
         raise ProjectError(_("请填写走访情况与发现。"), "findings")
-    people = []
-    for person in participants or ():
-        found = person if isinstance(person, Person) else Person.objects.filter(pk=person).first()
-        if found is None:
-            raise ProjectError(_("参加人员不存在。"), "participants")
-        people.append(found)
+    wanted = {person.pk if isinstance(person, Person) else person for person in participants or ()}
+    people = list(Person.objects.filter(pk__in=wanted)) if wanted else []
+    if len(people) != len(wanted):
+        raise ProjectError(_("参加人员不存在。"), "participants")
+    if actor is not None and wanted:
+        from .selectors import visit_candidates
+
+        ids = {person.pk for person in people}
+        allowed = set(visit_candidates(project, user=actor, today=today).filter(pk__in=ids).values_list("pk", flat=True))
+        if allowed != ids:
+            raise ProjectError(_("参加人员须为项目所在服务组或街道的人员、项目服务干部或记录人本人。"), "participants")
     files = _check_uploads(files)
     blockers = list(blockers or ())
     with transaction.atomic():

@@ -492,7 +492,16 @@ def test_a_visit_with_a_bad_blocker_writes_nothing(pw):
         today=d("2026-03-02"),
         status=403,
     )
+    # a participant from another group (neither the project's group, street nor cadres)
+    refused(
+        services.log_visit, project, actor=pw.cadre, occurred_on=d("2026-03-02"), findings="走访。",
+        participants=[pw.cadre.person, pw.cadre2.person], today=d("2026-03-02"), field="participants",
+    )  # fmt: skip
     assert counts() == before
+    visit = services.log_visit(
+        project, actor=pw.cadre, occurred_on=d("2026-03-02"), findings="走访。", participants=[pw.cadre.person], today=d("2026-03-02")
+    )
+    assert list(visit.participants.all()) == [pw.cadre.person]
 
 
 def test_a_visit_to_a_project_without_a_group_belongs_to_its_street(pw):
